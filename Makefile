@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# sslprov: kernel module, userspace library, tools and tests.
+#
+#   make                 module (for KDIR), library, selftests
+#   make check           install what is missing, lint, test on both kernels
+#   make install         library, headers, pkg-config file (PREFIX, DESTDIR)
+#   make modules_install the module, then depmod
+#
+# The module is built by Kbuild (see Kbuild and module/Kbuild).
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+export PREFIX DESTDIR
+
+KSRC_TARBALL ?= /usr/src/linux-source-6.1.tar.xz
+BUILD := $(CURDIR)/build
+KSRC := $(BUILD)/ksrc
+export KSRC KSRC_TARBALL
+
+.PHONY: all module lib selftests modules_install install clean check lint \
+	ksrc vm-check
+
+all: module lib selftests
+
+module:
+	@test -e $(KDIR)/Makefile || { \
+	  echo "no kernel build tree at $(KDIR):"; \
+	  echo "install linux-headers-$$(uname -r) or pass KDIR=/path/to/build"; \
+	  exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+modules_install: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	depmod -a $(if $(KERNELRELEASE),$(KERNELRELEASE),$(shell $(MAKE) -s -C $(KDIR) kernelrelease))
+
+lib:
+	$(MAKE) -C lib
+
+selftests: lib ksrc
+	$(MAKE) -C selftests
+
+install: lib
+	$(MAKE) -C lib install
+
+# checkpatch.pl and the kselftest harness come from Debian's linux-source
+# package; they are extracted into build/, never committed.
+ksrc: $(KSRC)/.stamp
+$(KSRC)/.stamp: $(KSRC_TARBALL)
+	mkdir -p $(KSRC)
+	tar -xJf $(KSRC_TARBALL) -C $(KSRC) --strip-components=1 \
+	  linux-source-6.1/scripts/checkpatch.pl \
+	  linux-source-6.1/scripts/spelling.txt \
+	  linux-source-6.1/scripts/const_structs.checkpatch \
+	  linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+	  linux-source-6.1/tools/testing/selftests/kselftest.h
+	touch $@
+
+lint: ksrc
+	scripts/lint
+
+check:
+	scripts/check
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	$(MAKE) -C lib clean
+	-$(MAKE) -C selftests clean
+	rm -rf $(BUILD)

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Handshake hashes (SslCreateHandshakeHash, SslHashHandshake).
+ *
+ * The transcript is public, but the digest feeds the Finished computation,
+ * so the state lives here next to the master secret that uses it.  Reading
+ * a digest never finalizes the running state: Finished for both sides, the
+ * session hash and CertificateVerify all read the same transcript at
+ * different points.
+ */
+#include <crypto/hash.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <linux/sslprov.h>
+
+#include "hash.h"
+
+static const char *const sslprov_hash_names[][2] = {
+	[SSLPROV_HASH_MD5_SHA1] = { "md5", "sha1" },
+	[SSLPROV_HASH_SHA256] = { "sha256", NULL },
+	[SSLPROV_HASH_SHA384] = { "sha384", NULL },
+};
+
+static void sslprov_desc_free(struct shash_desc *desc)
+{
+	struct crypto_shash *tfm;
+
+	if (!desc)
+		return;
+	tfm = desc->tfm;
+	kfree_sensitive(desc);
+	crypto_free_shash(tfm);
+}
+
+static struct shash_desc *sslprov_desc_alloc(const char *name)
+{
+	struct crypto_shash *tfm;
+	struct shash_desc *desc;
+	int ret;
+
+	tfm = crypto_alloc_shash(name, 0, 0);
+	if (IS_ERR(tfm))
+		return ERR_CAST(tfm);
+	desc = kzalloc(sizeof(*desc) + crypto_shash_descsize(tfm),
+		       GFP_KERNEL_ACCOUNT);
+	if (!desc) {
+		ret = -ENOMEM;
+		goto out_free_tfm;
+	}
+	desc->tfm = tfm;
+	ret = crypto_shash_init(desc);
+	if (ret)
+		goto out_free_desc;
+	return desc;
+
+out_free_desc:
+	kfree_sensitive(desc);
+out_free_tfm:
+	crypto_free_shash(tfm);
+	return ERR_PTR(ret);
+}
+
+static void sslprov_hash_destroy(struct sslprov_obj *obj)
+{
+	struct sslprov_hash *hash = sslprov_to_hash(obj);
+
+	sslprov_desc_free(hash->desc[0]);
+	sslprov_desc_free(hash->desc[1]);
+	mutex_destroy(&hash->lock);
+	kfree_sensitive(hash);
+}
+
+static struct sslprov_hash *sslprov_hash_alloc(u32 protocol,
+					       enum sslprov_hash_alg alg)
+{
+	struct sslprov_hash *hash;
+	int i, ret;
+
+	hash = kzalloc(sizeof(*hash), GFP_KERNEL_ACCOUNT);
+	if (!hash)
+		return ERR_PTR(-ENOMEM);
+	mutex_init(&hash->lock);
+	hash->protocol = protocol;
+	hash->alg = alg;
+	for (i = 0; i < 2 && sslprov_hash_names[alg][i]; i++) {
+		hash->desc[i] = sslprov_desc_alloc(sslprov_hash_names[alg][i]);
+		if (IS_ERR(hash->desc[i])) {
+			ret = PTR_ERR(hash->desc[i]);
+			hash->desc[i] = NULL;
+			goto out_free;
+		}
+	}
+	sslprov_obj_init(&hash->obj, SSLPROV_OBJ_HASH, sslprov_hash_destroy);
+	return hash;
+
+out_free:
+	sslprov_desc_free(hash->desc[0]);
+	mutex_destroy(&hash->lock);
+	kfree(hash);
+	return ERR_PTR(ret);
+}
+
+/* Finish a copy of @desc into @out, leaving @desc running. */
+static int sslprov_desc_peek(struct shash_desc *desc, u8 *out)
+{
+	struct crypto_shash *tfm = desc->tfm;
+	struct shash_desc *copy;
+	size_t size = sizeof(*desc) + crypto_shash_descsize(tfm);
+	int ret;
+
+	copy = kmemdup(desc, size, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	ret = crypto_shash_final(copy, out);
+	kfree_sensitive(copy);
+	return ret;
+}
+
+/**
+ * sslprov_hash_digest() - digest of the transcript so far.
+ * @hash: the handshake hash.
+ * @out: at least SSLPROV_MAX_TRANSCRIPT_DIGEST bytes.
+ * @len: out: digest length (36 for MD5 || SHA-1).
+ *
+ * Return: 0 or a negative errno.
+ */
+int sslprov_hash_digest(struct sslprov_hash *hash, u8 *out, unsigned int *len)
+{
+	unsigned int off = 0;
+	int i, ret = 0;
+
+	mutex_lock(&hash->lock);
+	for (i = 0; i < 2 && hash->desc[i]; i++) {
+		ret = sslprov_desc_peek(hash->desc[i], out + off);
+		if (ret)
+			break;
+		off += crypto_shash_digestsize(hash->desc[i]->tfm);
+	}
+	mutex_unlock(&hash->lock);
+	*len = off;
+	return ret;
+}
+
+long sslprov_ioctl_hash_create(struct sslprov_file *file, void __user *uarg)
+{
+	struct sslprov_hash_create args;
+	struct sslprov_hash *hash;
+	int alg, ret;
+	u32 usize;
+
+	ret = sslprov_copy_args(&args, sizeof(args),
+				SSLPROV_HASH_CREATE_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (args.flags || args.__reserved)
+		return -EINVAL;
+	alg = sslprov_transcript_hash(args.protocol,
+				      sslprov_suite_find(args.cipher_suite));
+	if (alg < 0)
+		return alg;
+
+	hash = sslprov_hash_alloc(args.protocol, alg);
+	if (IS_ERR(hash))
+		return PTR_ERR(hash);
+	ret = sslprov_obj_publish(file, &hash->obj, &args.handle);
+	if (ret) {
+		sslprov_obj_put(&hash->obj);
+		return ret;
+	}
+	ret = sslprov_copy_result(uarg, &args, sizeof(args), usize);
+	if (ret)
+		sslprov_obj_unpublish(file, args.handle);
+	return ret;
+}
+
+long sslprov_ioctl_hash_update(struct sslprov_file *file, void __user *uarg)
+{
+	struct sslprov_hash_update args;
+	struct sslprov_obj *obj;
+	struct sslprov_hash *hash;
+	void *data;
+	int i, ret;
+	u32 usize;
+
+	ret = sslprov_copy_args(&args, sizeof(args),
+				SSLPROV_HASH_UPDATE_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (args.flags || args.len > SSLPROV_MAX_HASH_INPUT)
+		return -EINVAL;
+
+	obj = sslprov_obj_get(file, args.handle, SSLPROV_OBJ_HASH);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	hash = sslprov_to_hash(obj);
+
+	/* Copy all input first, so a bad pointer leaves the state as it was. */
+	data = kvmalloc(max_t(u32, args.len, 1), GFP_KERNEL_ACCOUNT);
+	if (!data) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	if (copy_from_user(data, u64_to_user_ptr(args.data), args.len)) {
+		ret = -EFAULT;
+		goto out_free;
+	}
+
+	mutex_lock(&hash->lock);
+	for (i = 0; i < 2 && hash->desc[i] && !ret; i++)
+		ret = crypto_shash_update(hash->desc[i], data, args.len);
+	mutex_unlock(&hash->lock);
+
+out_free:
+	kvfree(data);
+out_put:
+	sslprov_obj_put(obj);
+	return ret;
+}
