@@ -219,3 +219,27 @@ out_put:
 	sslprov_obj_put(obj);
 	return ret;
 }
+
+long sslprov_ioctl_hash_digest(struct sslprov_file *file, void __user *uarg)
+{
+	struct sslprov_hash_digest args;
+	struct sslprov_obj *obj;
+	u32 usize;
+	int ret;
+
+	ret = sslprov_copy_args(&args, sizeof(args),
+				SSLPROV_HASH_DIGEST_SIZE_VER0, uarg, &usize);
+	if (ret)
+		return ret;
+	if (args.flags)
+		return -EINVAL;
+	obj = sslprov_obj_get(file, args.hash, SSLPROV_OBJ_HASH);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	memset(args.digest, 0, sizeof(args.digest));
+	ret = sslprov_hash_digest(sslprov_to_hash(obj), args.digest, &args.len);
+	sslprov_obj_put(obj);
+	if (ret)
+		return ret;
+	return sslprov_copy_result(uarg, &args, sizeof(args), usize);
+}

@@ -109,6 +109,30 @@ long sslprov_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return sslprov_ioctl_hash_create(file, uarg);
 	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_HASH_UPDATE):
 		return sslprov_ioctl_hash_update(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_HASH_DIGEST):
+		return sslprov_ioctl_hash_digest(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_LOAD):
+		return sslprov_ioctl_key_load(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_LIST):
+		return sslprov_ioctl_key_list(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_UNLOAD):
+		return sslprov_ioctl_key_unload(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_OPEN):
+		return sslprov_ioctl_key_open(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_IMPORT):
+		return sslprov_ioctl_key_import(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_MASTER_IMPORT):
+		return sslprov_ioctl_master_import(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_SESSION_KEYS):
+		return sslprov_ioctl_session_keys(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_FINISHED):
+		return sslprov_ioctl_finished(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_ENCRYPT):
+		return sslprov_ioctl_encrypt(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_DECRYPT):
+		return sslprov_ioctl_decrypt(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KTLS_ATTACH):
+		return sslprov_ioctl_ktls_attach(file, uarg);
 	default:
 		return -ENOTTY;
 	}

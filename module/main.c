@@ -10,6 +10,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "key.h"
 #include "sslprov.h"
 
 static unsigned int max_objects = 4096;
@@ -69,6 +70,7 @@ static int __init sslprov_init(void)
 static void __exit sslprov_exit(void)
 {
 	misc_deregister(&sslprov_misc);
+	sslprov_keystore_exit();
 }
 
 module_init(sslprov_init);

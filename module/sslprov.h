@@ -84,5 +84,25 @@ int sslprov_copy_result(void __user *uarg, const void *karg, size_t ksize,
 /* hash.c */
 long sslprov_ioctl_hash_create(struct sslprov_file *file, void __user *uarg);
 long sslprov_ioctl_hash_update(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_hash_digest(struct sslprov_file *file, void __user *uarg);
+
+/* keystore.c, privkey.c */
+long sslprov_ioctl_key_load(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_key_list(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_key_unload(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_key_open(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_key_import(struct sslprov_file *file, void __user *uarg);
+
+/* master.c, session.c, finished.c */
+long sslprov_ioctl_master_import(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_finished(struct sslprov_file *file, void __user *uarg);
+
+/* record.c */
+long sslprov_ioctl_encrypt(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_decrypt(struct sslprov_file *file, void __user *uarg);
+
+/* ktls.c */
+long sslprov_ioctl_ktls_attach(struct sslprov_file *file, void __user *uarg);
 
 #endif /* SSLPROV_H */

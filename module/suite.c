@@ -10,16 +10,26 @@
 
 static const struct sslprov_suite sslprov_suites[] = {
 	{ /* TLS_RSA_WITH_AES_128_GCM_SHA256, RFC 5288 */
-		.id = 0x009c, .prf_hash = SSLPROV_HASH_SHA256,
+		.id = 0x009c, .min_protocol = SSLPROV_TLS1_2, .prf_hash = SSLPROV_HASH_SHA256,
 		.kx = SSLPROV_KX_RSA, .cipher = SSLPROV_CIPHER_AES_GCM,
 		.key_len = 16, .fixed_iv_len = 4, .record_iv_len = 8,
 		.tag_len = 16,
 	},
 	{ /* TLS_RSA_WITH_AES_256_GCM_SHA384, RFC 5288 */
-		.id = 0x009d, .prf_hash = SSLPROV_HASH_SHA384,
+		.id = 0x009d, .min_protocol = SSLPROV_TLS1_2, .prf_hash = SSLPROV_HASH_SHA384,
 		.kx = SSLPROV_KX_RSA, .cipher = SSLPROV_CIPHER_AES_GCM,
 		.key_len = 32, .fixed_iv_len = 4, .record_iv_len = 8,
 		.tag_len = 16,
+	},
+	{ /* TLS_RSA_WITH_AES_128_CBC_SHA, RFC 5246 */
+		.id = 0x002f, .min_protocol = SSLPROV_TLS1_0,
+		.prf_hash = SSLPROV_HASH_SHA256, .kx = SSLPROV_KX_RSA,
+		.cipher = SSLPROV_CIPHER_AES_CBC, .key_len = 16,
+	},
+	{ /* TLS_RSA_WITH_AES_256_CBC_SHA, RFC 5246 */
+		.id = 0x0035, .min_protocol = SSLPROV_TLS1_0,
+		.prf_hash = SSLPROV_HASH_SHA256, .kx = SSLPROV_KX_RSA,
+		.cipher = SSLPROV_CIPHER_AES_CBC, .key_len = 32,
 	},
 };
 

@@ -23,11 +23,13 @@ enum sslprov_kx {
 
 enum sslprov_cipher {
 	SSLPROV_CIPHER_AES_GCM,
+	SSLPROV_CIPHER_AES_CBC,	/* handshake only: no record support yet */
 };
 
 /**
  * struct sslprov_suite - one TLS cipher suite.
  * @id: IANA number.
+ * @min_protocol: oldest protocol version the suite is defined for.
  * @prf_hash: hash of the TLS 1.2 PRF and handshake hash.
  * @kx: key exchange.
  * @cipher: record protection.
@@ -38,6 +40,7 @@ enum sslprov_cipher {
  */
 struct sslprov_suite {
 	u16 id;
+	u16 min_protocol;
 	u8 prf_hash;
 	u8 kx;
 	u8 cipher;
