@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * internal.h - what the files of libsslprov share and export to nobody.
+ *
+ * Everything here has hidden visibility (the library is built with
+ * -fvisibility=hidden); only the SSLPROV_API functions of sslprovider.h
+ * leave the shared object.
+ */
+#ifndef SSLPROV_INTERNAL_H
+#define SSLPROV_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/sslprov.h>
+
+#include "sslprovider.h"
+
+/* status.c */
+
+SECURITY_STATUS sslprov_status_from_errno(int err);
+SECURITY_STATUS sslprov_status_from_open_errno(int err);
+
+/* device.c: every ioctl of the library goes through here. */
+
+int sslprov_dev_open(void);
+void sslprov_dev_close(int fd);
+int sslprov_dev_get_info(int fd, struct sslprov_info *info);
+int sslprov_dev_free(int fd, uint32_t id);
+int sslprov_dev_hash_create(int fd, uint32_t protocol, uint32_t cipher_suite,
+			    uint32_t *id);
+int sslprov_dev_hash_update(int fd, uint32_t id, const void *data, uint32_t len);
+
+/* handle.c: the table of provider instances and the handles built on it. */
+
+/**
+ * struct sslprov_ref - a provider instance held busy for one call.
+ * @slot: index of the instance in the handle table.
+ * @fd: its open file of /dev/sslprov; stays open until sslprov_put().
+ * @id: the kernel object handle (0 for a provider handle).
+ */
+struct sslprov_ref {
+	uint32_t slot;
+	int fd;
+	uint32_t id;
+};
+
+SECURITY_STATUS sslprov_provider_new(int fd, NCRYPT_PROV_HANDLE *out);
+SECURITY_STATUS sslprov_provider_addref(NCRYPT_PROV_HANDLE h);
+SECURITY_STATUS sslprov_provider_release(NCRYPT_PROV_HANDLE h);
+SECURITY_STATUS sslprov_provider_get(NCRYPT_PROV_HANDLE h, struct sslprov_ref *ref);
+SECURITY_STATUS sslprov_object_get(NCRYPT_HANDLE h, struct sslprov_ref *ref);
+SECURITY_STATUS sslprov_object_register(const struct sslprov_ref *prov, uint32_t id,
+					NCRYPT_HANDLE *out);
+void sslprov_object_unregister(const struct sslprov_ref *ref);
+void sslprov_put(struct sslprov_ref *ref);
+int sslprov_handle_is_provider(NCRYPT_HANDLE h);
+
+/* buffer.c: every provider-allocated output comes from here. */
+
+enum sslprov_buffer_kind {
+	SSLPROV_BUF_PLAIN = 1,		/* bytes or a flat structure */
+	SSLPROV_BUF_ENUM_STATE = 2,	/* an enumeration state */
+};
+
+void *sslprov_buffer_alloc(size_t size, enum sslprov_buffer_kind kind,
+			   void (*destroy)(void *payload));
+int sslprov_buffer_kind(const void *p);
+
+/* provider.c */
+
+int sslprov_provider_name_ok(LPCWSTR name);
+
+#endif /* SSLPROV_INTERNAL_H */
