@@ -10,7 +10,7 @@ set -eu
 lib=${1:?usage: check-exports.sh LIB HEADER MAP}
 header=${2:?usage: check-exports.sh LIB HEADER MAP}
 map=${3:?usage: check-exports.sh LIB HEADER MAP}
-expected_count=47
+expected_count=48	# 47 of Sslprovider.h + SslKtlsAttach
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

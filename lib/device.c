@@ -59,7 +59,7 @@ void sslprov_dev_close(int fd)
  * in so no caller can get it wrong, then retry the call if a signal
  * interrupted it before the kernel did anything.
  */
-static int dev_call(int fd, unsigned long request, void *arg, uint32_t size)
+int sslprov_dev_call(int fd, unsigned long request, void *arg, uint32_t size)
 {
 	int ret;
 
@@ -81,7 +81,7 @@ static int dev_call(int fd, unsigned long request, void *arg, uint32_t size)
 int sslprov_dev_get_info(int fd, struct sslprov_info *info)
 {
 	memset(info, 0, sizeof(*info));
-	return dev_call(fd, SSLPROV_IOC_GET_INFO, info, sizeof(*info));
+	return sslprov_dev_call(fd, SSLPROV_IOC_GET_INFO, info, sizeof(*info));
 }
 
 /**
@@ -95,7 +95,7 @@ int sslprov_dev_free(int fd, uint32_t id)
 {
 	struct sslprov_free arg = { .handle = id };
 
-	return dev_call(fd, SSLPROV_IOC_FREE, &arg, sizeof(arg));
+	return sslprov_dev_call(fd, SSLPROV_IOC_FREE, &arg, sizeof(arg));
 }
 
 /**
@@ -116,7 +116,7 @@ int sslprov_dev_hash_create(int fd, uint32_t protocol, uint32_t cipher_suite,
 	};
 	int ret;
 
-	ret = dev_call(fd, SSLPROV_IOC_HASH_CREATE, &arg, sizeof(arg));
+	ret = sslprov_dev_call(fd, SSLPROV_IOC_HASH_CREATE, &arg, sizeof(arg));
 	if (ret)
 		return ret;
 	/* Zero is never an object; a module that says otherwise is broken. */
@@ -143,5 +143,5 @@ int sslprov_dev_hash_update(int fd, uint32_t id, const void *data, uint32_t len)
 		.data = (uintptr_t)data,
 	};
 
-	return dev_call(fd, SSLPROV_IOC_HASH_UPDATE, &arg, sizeof(arg));
+	return sslprov_dev_call(fd, SSLPROV_IOC_HASH_UPDATE, &arg, sizeof(arg));
 }

@@ -24,6 +24,7 @@ SECURITY_STATUS sslprov_status_from_open_errno(int err);
 /* device.c: every ioctl of the library goes through here. */
 
 int sslprov_dev_open(void);
+int sslprov_dev_call(int fd, unsigned long request, void *arg, uint32_t size);
 void sslprov_dev_close(int fd);
 int sslprov_dev_get_info(int fd, struct sslprov_info *info);
 int sslprov_dev_free(int fd, uint32_t id);
@@ -66,6 +67,27 @@ enum sslprov_buffer_kind {
 void *sslprov_buffer_alloc(size_t size, enum sslprov_buffer_kind kind,
 			   void (*destroy)(void *payload));
 int sslprov_buffer_kind(const void *p);
+
+/* params.c: the NCryptBufferDesc parameter lists of the TLS 1.2 calls. */
+
+/**
+ * struct sslprov_params - what a parameter list said; absent parts are 0.
+ * @client_random: NCRYPTBUFFER_SSL_CLIENT_RANDOM, or NULL.
+ * @server_random: NCRYPTBUFFER_SSL_SERVER_RANDOM, or NULL.
+ * @session_hash: NCRYPTBUFFER_SSL_SESSION_HASH, or NULL.
+ * @session_hash_len: its length.
+ * @highest_version: NCRYPTBUFFER_SSL_HIGHEST_VERSION, or 0.
+ */
+struct sslprov_params {
+	const uint8_t *client_random;
+	const uint8_t *server_random;
+	const uint8_t *session_hash;
+	uint32_t session_hash_len;
+	uint32_t highest_version;
+};
+
+SECURITY_STATUS sslprov_params_parse(const NCryptBufferDesc *desc,
+				     struct sslprov_params *out);
 
 /* provider.c */
 

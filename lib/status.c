@@ -28,7 +28,12 @@ SECURITY_STATUS sslprov_status_from_errno(int err)
 	case EINVAL:
 	case EFAULT:
 	case E2BIG:
+	case ENOTSOCK:
+	case ENOTCONN:
+	case EBUSY:
 		return NTE_INVALID_PARAMETER;
+	case EEXIST:
+		return NTE_EXISTS;
 	case EBADRQC:
 		return NTE_BAD_FLAGS;
 	case ENOMEM:
@@ -38,6 +43,7 @@ SECURITY_STATUS sslprov_status_from_errno(int err)
 		return NTE_BUFFER_TOO_SMALL;
 	case EOPNOTSUPP:
 	case ENOTTY:
+	case EPROTONOSUPPORT:
 		return NTE_NOT_SUPPORTED;
 	case EKEYREJECTED:
 		return NTE_BAD_KEY_STATE;

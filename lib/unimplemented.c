@@ -35,24 +35,9 @@ SSLPROV_API SECURITY_STATUS WINAPI SslComputeEapKeyBlock(NCRYPT_PROV_HANDLE hSsl
 	DWORD cbOutput, DWORD *pcbResult, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
-SSLPROV_API SECURITY_STATUS WINAPI SslComputeFinishedHash(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hMasterKey, NCRYPT_HASH_HANDLE hHandshakeHash, PBYTE pbOutput,
-	DWORD cbOutput, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
 SSLPROV_API SECURITY_STATUS WINAPI SslCreateEphemeralKey(NCRYPT_PROV_HANDLE hSslProvider,
 	NCRYPT_KEY_HANDLE *phEphemeralKey, DWORD dwProtocol, DWORD dwCipherSuite, DWORD dwKeyType,
 	DWORD dwKeyBitLen, PBYTE pbParams, DWORD cbParams, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
-SSLPROV_API SECURITY_STATUS WINAPI SslDecryptPacket(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hKey, PBYTE pbInput, DWORD cbInput, PBYTE pbOutput, DWORD cbOutput,
-	DWORD *pcbResult, ULONGLONG SequenceNumber, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
-SSLPROV_API SECURITY_STATUS WINAPI SslEncryptPacket(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hKey, PBYTE pbInput, DWORD cbInput, PBYTE pbOutput, DWORD cbOutput,
-	DWORD *pcbResult, ULONGLONG SequenceNumber, DWORD dwContentType, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
 SSLPROV_API SECURITY_STATUS WINAPI SslEnumCipherSuites(NCRYPT_PROV_HANDLE hSslProvider,
@@ -71,11 +56,6 @@ SSLPROV_API SECURITY_STATUS WINAPI SslGenerateMasterKey(NCRYPT_PROV_HANDLE hSslP
 	DWORD cbOutput, DWORD *pcbResult, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
-SSLPROV_API SECURITY_STATUS WINAPI SslGenerateSessionKeys(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hMasterKey, NCRYPT_KEY_HANDLE *phReadKey, NCRYPT_KEY_HANDLE *phWriteKey,
-	PNCryptBufferDesc pParameterList, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
 SSLPROV_API SECURITY_STATUS WINAPI SslGetKeyProperty(NCRYPT_KEY_HANDLE hKey, LPCWSTR pszProperty,
 	PBYTE *ppbOutput, DWORD *pcbOutput, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
@@ -84,24 +64,9 @@ SSLPROV_API SECURITY_STATUS WINAPI SslGetProviderProperty(NCRYPT_PROV_HANDLE hSs
 	LPCWSTR pszProperty, PBYTE *ppbOutput, DWORD *pcbOutput, PVOID *ppEnumState, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
-SSLPROV_API SECURITY_STATUS WINAPI SslImportMasterKey(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hPrivateKey, NCRYPT_KEY_HANDLE *phMasterKey, DWORD dwProtocol,
-	DWORD dwCipherSuite, NCryptBufferDesc *pParameterList, PBYTE pbEncryptedKey,
-	DWORD cbEncryptedKey, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
-SSLPROV_API SECURITY_STATUS WINAPI SslImportKey(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE *phKey, LPCWSTR pszBlobType, PBYTE pbKeyBlob, DWORD cbKeyBlob,
-	DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
 SSLPROV_API SECURITY_STATUS WINAPI SslLookupCipherSuiteInfo(NCRYPT_PROV_HANDLE hSslProvider,
 	DWORD dwProtocol, DWORD dwCipherSuite, DWORD dwKeyType,
 	NCRYPT_SSL_CIPHER_SUITE *pCipherSuite, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
-SSLPROV_API SECURITY_STATUS WINAPI SslOpenPrivateKey(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE *phPrivateKey, PCCERT_CONTEXT pCertContext, DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
 SSLPROV_API SECURITY_STATUS WINAPI SslSignHash(NCRYPT_PROV_HANDLE hSslProvider,
@@ -116,11 +81,6 @@ SSLPROV_API SECURITY_STATUS WINAPI SslVerifySignature(NCRYPT_PROV_HANDLE hSslPro
 
 /* ---- interface version 2 ---- */
 
-SSLPROV_API SECURITY_STATUS WINAPI SslLookupCipherLengths(NCRYPT_PROV_HANDLE hSslProvider,
-	DWORD dwProtocol, DWORD dwCipherSuite, DWORD dwKeyType,
-	NCRYPT_SSL_CIPHER_LENGTHS *pCipherLengths, DWORD cbCipherLengths, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
 SSLPROV_API SECURITY_STATUS WINAPI SslCreateClientAuthHash(NCRYPT_PROV_HANDLE hSslProvider,
 	NCRYPT_HASH_HANDLE *phHandshakeHash, DWORD dwProtocol, DWORD dwCipherSuite,
 	LPCWSTR pszHashAlgId, DWORD dwFlags)
@@ -132,11 +92,6 @@ SSLPROV_API SECURITY_STATUS WINAPI SslGetCipherSuitePRFHashAlgorithm(
 { return NTE_NOT_SUPPORTED; }
 
 /* ---- interface version 3 ---- */
-
-SSLPROV_API SECURITY_STATUS WINAPI SslComputeSessionHash(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_HASH_HANDLE hHandshakeHash, DWORD dwProtocol, PBYTE pbOutput, DWORD cbOutput,
-	DWORD *pcbResult, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
 
 SSLPROV_API SECURITY_STATUS WINAPI SslGeneratePreMasterKey(NCRYPT_PROV_HANDLE hSslProvider,
 	NCRYPT_KEY_HANDLE hPublicKey, NCRYPT_KEY_HANDLE *phPreMasterKey, DWORD dwProtocol,

@@ -1453,6 +1453,40 @@ typedef SECURITY_STATUS (WINAPI *SslInitializeInterfaceFn)(
 #define TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256     0xCCAA
 #define TLS_CHACHA20_POLY1305_SHA256                  0x1303
 
+/*
+ * SslImportKey blob type for a PKCS#8 (or PKCS#1) DER private key.  The
+ * private blobs (this one, BCRYPT_RSAPRIVATE_BLOB and
+ * BCRYPT_RSAFULLPRIVATE_BLOB) are accepted by SslImportKey as a Linux
+ * extension: the key goes to the kernel and the handle can be passed to
+ * SslImportMasterKey.
+ */
+#define SSLPROV_PKCS8_PRIVATEKEY_BLOB u"PKCS8_PRIVATEKEY"
+
+/**
+ * SslKtlsAttach() - hand a record key to a kernel TLS socket (Linux).
+ * @hSslProvider: the provider handle.
+ * @hKey: a write key (installed as TLS_TX) or read key (TLS_RX) from
+ *	SslGenerateSessionKeys.
+ * @fd: a connected TCP socket.  The "tls" ULP is attached if needed.
+ * @SequenceNumber: sequence number of the first record the socket will
+ *	protect (TX) or open (RX) - after a Finished sent with sequence 0,
+ *	that is 1.
+ * @dwFlags: must be 0.
+ *
+ * The key bytes go from the kernel object to the socket without passing
+ * through userspace.  See the README's threat model for what getsockopt()
+ * on the socket returns afterwards.
+ *
+ * Return: %ERROR_SUCCESS, or %NTE_INVALID_HANDLE (bad provider or key
+ * handle), %NTE_INVALID_PARAMETER (not a connected TCP socket, kTLS
+ * already keyed in that direction), %NTE_BAD_KEY_STATE (not a record key),
+ * %NTE_NOT_SUPPORTED (kernel without TLS, or a suite kTLS cannot take),
+ * %NTE_BAD_FLAGS.
+ */
+SSLPROV_API SECURITY_STATUS WINAPI SslKtlsAttach(NCRYPT_PROV_HANDLE hSslProvider,
+						 NCRYPT_KEY_HANDLE hKey, int fd,
+						 ULONGLONG SequenceNumber, DWORD dwFlags);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
