@@ -67,6 +67,11 @@ struct sslprov_private_key {
  * @suite: the negotiated suite.
  * @side: SSLPROV_CLIENT or SSLPROV_SERVER.
  * @secret: the 48-byte master secret.
+ * @lock: guards @derived and @nr_derived.
+ * @derived: SHA-256 of each (server_random, client_random, side) that
+ *	session keys were derived from; a repeat would give the same GCM keys
+ *	in a fresh object whose sequence numbers start again at 0.
+ * @nr_derived: entries in @derived.
  */
 struct sslprov_master {
 	struct sslprov_obj obj;
@@ -74,6 +79,9 @@ struct sslprov_master {
 	const struct sslprov_suite *suite;
 	u32 side;
 	u8 secret[SSLPROV_MASTER_LEN];
+	struct mutex lock;	/* see @lock above */
+	u8 (*derived)[32];
+	unsigned int nr_derived;
 };
 
 /**
@@ -89,7 +97,8 @@ struct sslprov_master {
  * @aead: the record AEAD with @key set.
  * @key: bulk key (@suite->key_len bytes), kept for kTLS.
  * @fixed_iv: implicit IV / GCM salt (@suite->fixed_iv_len bytes).
- * @ktls_attached: handed to a kTLS socket; the object stays usable.
+ * @ktls_attached: handed to a kTLS socket, which counts sequence numbers
+ *	from then on: the object refuses records and can only be freed.
  */
 struct sslprov_session_key {
 	struct sslprov_obj obj;

@@ -51,14 +51,44 @@ static bool sslprov_ktls_key_ok(const struct sslprov_session_key *key)
 		suite->key_len == TLS_CIPHER_AES_GCM_256_KEY_SIZE);
 }
 
+/*
+ * One helper per structure: filling each member by name lets FORTIFY_SOURCE
+ * check every copy against that member's size.
+ */
+static unsigned int
+sslprov_ktls_fill_128(struct tls12_crypto_info_aes_gcm_128 *gcm,
+		      const struct sslprov_session_key *key, __be64 seq)
+{
+	gcm->info.version = TLS_1_2_VERSION;
+	gcm->info.cipher_type = TLS_CIPHER_AES_GCM_128;
+	memcpy(gcm->key, key->key, sizeof(gcm->key));
+	memcpy(gcm->salt, key->fixed_iv, sizeof(gcm->salt));
+	memcpy(gcm->iv, &seq, sizeof(gcm->iv));
+	memcpy(gcm->rec_seq, &seq, sizeof(gcm->rec_seq));
+	return sizeof(*gcm);
+}
+
+static unsigned int
+sslprov_ktls_fill_256(struct tls12_crypto_info_aes_gcm_256 *gcm,
+		      const struct sslprov_session_key *key, __be64 seq)
+{
+	gcm->info.version = TLS_1_2_VERSION;
+	gcm->info.cipher_type = TLS_CIPHER_AES_GCM_256;
+	memcpy(gcm->key, key->key, sizeof(gcm->key));
+	memcpy(gcm->salt, key->fixed_iv, sizeof(gcm->salt));
+	memcpy(gcm->iv, &seq, sizeof(gcm->iv));
+	memcpy(gcm->rec_seq, &seq, sizeof(gcm->rec_seq));
+	return sizeof(*gcm);
+}
+
 /**
  * sslprov_ktls_fill() - the crypto_info for setsockopt(SOL_TLS).
  * @ci: zeroed on entry; holds the key on return, so the caller wipes it.
  * @key: a key that passed sslprov_ktls_key_ok().
  * @seq: sequence number of the first record kTLS protects or opens.
  *
- * The explicit nonce (@iv) starts at @seq as it does for records made by
- * record.c, and kTLS advances it together with @rec_seq.
+ * The explicit nonce (iv) starts at @seq, as for records made by record.c,
+ * and kTLS advances it together with rec_seq.
  *
  * Return: the size of the structure to pass.
  */
@@ -66,38 +96,17 @@ static unsigned int sslprov_ktls_fill(union sslprov_ktls_info *ci,
 				      const struct sslprov_session_key *key,
 				      u64 seq)
 {
-	__be64 seq_be = cpu_to_be64(seq);
-	unsigned char *k, *salt, *iv, *rec_seq;
-	unsigned int size;
-
-	BUILD_BUG_ON(sizeof(ci->gcm128.iv) != sizeof(seq_be) ||
-		     sizeof(ci->gcm256.iv) != sizeof(seq_be) ||
-		     sizeof(ci->gcm128.rec_seq) != sizeof(seq_be) ||
-		     sizeof(ci->gcm256.rec_seq) != sizeof(seq_be));
-	BUILD_BUG_ON(sizeof(ci->gcm128.salt) != sizeof(ci->gcm256.salt));
+	BUILD_BUG_ON(sizeof(ci->gcm128.iv) != sizeof(__be64) ||
+		     sizeof(ci->gcm256.iv) != sizeof(__be64) ||
+		     sizeof(ci->gcm128.rec_seq) != sizeof(__be64) ||
+		     sizeof(ci->gcm256.rec_seq) != sizeof(__be64));
 	BUILD_BUG_ON(sizeof(ci->gcm256.key) > SSLPROV_MAX_KEY_LEN);
+	BUILD_BUG_ON(sizeof(ci->gcm256.salt) > SSLPROV_MAX_FIXED_IV);
 
-	if (key->suite->key_len == TLS_CIPHER_AES_GCM_128_KEY_SIZE) {
-		ci->info.cipher_type = TLS_CIPHER_AES_GCM_128;
-		k = ci->gcm128.key;
-		salt = ci->gcm128.salt;
-		iv = ci->gcm128.iv;
-		rec_seq = ci->gcm128.rec_seq;
-		size = sizeof(ci->gcm128);
-	} else {
-		ci->info.cipher_type = TLS_CIPHER_AES_GCM_256;
-		k = ci->gcm256.key;
-		salt = ci->gcm256.salt;
-		iv = ci->gcm256.iv;
-		rec_seq = ci->gcm256.rec_seq;
-		size = sizeof(ci->gcm256);
-	}
-	ci->info.version = TLS_1_2_VERSION;
-	memcpy(k, key->key, key->suite->key_len);
-	memcpy(salt, key->fixed_iv, TLS_CIPHER_AES_GCM_128_SALT_SIZE);
-	memcpy(iv, &seq_be, sizeof(seq_be));
-	memcpy(rec_seq, &seq_be, sizeof(seq_be));
-	return size;
+	if (key->suite->key_len == TLS_CIPHER_AES_GCM_128_KEY_SIZE)
+		return sslprov_ktls_fill_128(&ci->gcm128, key,
+					     cpu_to_be64(seq));
+	return sslprov_ktls_fill_256(&ci->gcm256, key, cpu_to_be64(seq));
 }
 
 /*
@@ -143,7 +152,10 @@ static int sslprov_ktls_attach_ulp(struct socket *sock)
 	ret = READ_ONCE(sock->ops)->setsockopt(sock, SOL_TCP, TCP_ULP,
 					       KERNEL_SOCKPTR(name),
 					       strlen(name));
-	/* -EEXIST: some ULP is attached already; tls is fine. */
+	/* -ENOENT: no tls ULP in this kernel (the softdep could not load it). */
+	if (ret == -ENOENT)
+		return -EOPNOTSUPP;
+	/* -EEXIST: some ULP is attached already; tls is fine, others not. */
 	if (ret && ret != -EEXIST)
 		return ret;
 	lock_sock(sock->sk);
@@ -157,9 +169,9 @@ static int sslprov_ktls_attach_ulp(struct socket *sock)
  * @sk: a socket with the tls ULP whose @tx direction was just keyed.
  * @tx: true for TLS_TX (crypto_send), false for TLS_RX (crypto_recv).
  *
- * Why this is safe, from net/tls of 6.1 and of 6.6 - 6.12 (include/net/tls.h
- * declares the same tls_context, crypto_send/crypto_recv and
- * TLS_SW/TLS_HW in both header sets):
+ * Why this is safe, from net/tls of 6.1 and 6.12 (both include/net/tls.h
+ * declare the same tls_context with crypto_send/crypto_recv, and TLS_SW and
+ * TLS_HW; only those names are relied on, not a version number):
  *
  * - Software kTLS (TLS_SW, both directions) reads crypto_info only while
  *   tls_set_sw_offload() runs inside the setsockopt: the key goes into the
@@ -180,7 +192,10 @@ static int sslprov_ktls_attach_ulp(struct socket *sock)
  *   in later kernels and takes a complete new crypto_info.
  * - TLS_HW_RECORD (TOE) keeps its keys in the driver: nothing to wipe.
  *
- * getsockopt and setsockopt take the socket lock, and so does this.
+ * getsockopt and setsockopt take the socket lock, and so does this.  What
+ * it cannot close is the moment between the tls ULP's release_sock() at the
+ * end of our setsockopt and the lock_sock() here: a thread of the caller
+ * spinning on getsockopt(SOL_TLS) can get the key in that window.
  */
 static void sslprov_ktls_scrub(struct sock *sk, bool tx)
 {
@@ -289,13 +304,9 @@ long sslprov_ioctl_ktls_attach(struct sslprov_file *file, void __user *uarg)
 		goto out_put;
 	}
 
-	sock = sockfd_lookup(args.fd, &ret);
-	if (!sock) {
-		/* An fd that is not a socket is a bad parameter, not a handle. */
-		if (ret == -ENOTSOCK)
-			ret = -EINVAL;
+	sock = sockfd_lookup(args.fd, &ret);	/* -EBADF or -ENOTSOCK */
+	if (!sock)
 		goto out_put;
-	}
 	ret = sslprov_ktls_check_sock(sock);
 	if (ret)
 		goto out_sockfd_put;

@@ -19,7 +19,11 @@
 
 static void sslprov_master_destroy(struct sslprov_obj *obj)
 {
-	kfree_sensitive(sslprov_to_master(obj));
+	struct sslprov_master *master = sslprov_to_master(obj);
+
+	kfree(master->derived);
+	mutex_destroy(&master->lock);
+	kfree_sensitive(master);
 }
 
 /* The session hash length RFC 7627 implies for this protocol and suite. */
@@ -94,6 +98,7 @@ sslprov_master_from_rsa(struct sslprov_file *file,
 		ret = -ENOMEM;
 		goto out_put;
 	}
+	mutex_init(&master->lock);
 	master->protocol = args->protocol;
 	master->suite = suite;
 	master->side = SSLPROV_SERVER;
@@ -104,6 +109,7 @@ sslprov_master_from_rsa(struct sslprov_file *file,
 		ret = sslprov_master_derive(master, args, premaster);
 	memzero_explicit(premaster, sizeof(premaster));
 	if (ret) {
+		mutex_destroy(&master->lock);
 		kfree_sensitive(master);
 		goto out_put;
 	}

@@ -9,12 +9,15 @@
  * keys and reads with the client's; the client the other way round.
  */
 #include <crypto/aead.h>
+#include <crypto/sha2.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 
 #include "key.h"
 
 #define SSLPROV_AEAD_TAG_LEN	16
+/* Session resumptions of one master secret; far beyond any real use. */
+#define SSLPROV_MAX_DERIVATIONS	65536
 #define SSLPROV_MAX_KEY_BLOCK	(2 * (SSLPROV_MAX_KEY_LEN + SSLPROV_MAX_FIXED_IV))
 
 static void sslprov_session_key_destroy(struct sslprov_obj *obj)
@@ -72,6 +75,49 @@ sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 out_free:
 	sslprov_session_key_destroy(&sk->obj);
 	return ERR_PTR(ret);
+}
+
+/*
+ * Record that keys are being derived from these randoms for this side, or
+ * refuse if they were before: the same key bytes in a new object would
+ * restart the sequence numbers, and a GCM nonce must never repeat.
+ * Resumption always brings fresh randoms, so real callers never see this.
+ */
+static int sslprov_master_claim(struct sslprov_master *master,
+				const struct sslprov_session_keys *args,
+				u32 side)
+{
+	u8 (*grown)[SHA256_DIGEST_SIZE];
+	u8 id[SHA256_DIGEST_SIZE];
+	struct sha256_state st;
+	unsigned int i;
+	int ret = 0;
+
+	sha256_init(&st);
+	sha256_update(&st, args->server_random, SSLPROV_RANDOM_LEN);
+	sha256_update(&st, args->client_random, SSLPROV_RANDOM_LEN);
+	sha256_update(&st, (const u8 *)&side, sizeof(side));
+	sha256_final(&st, id);
+
+	mutex_lock(&master->lock);
+	for (i = 0; i < master->nr_derived; i++)
+		if (!memcmp(master->derived[i], id, sizeof(id)))
+			ret = -EINVAL;
+	if (!ret && master->nr_derived >= SSLPROV_MAX_DERIVATIONS)
+		ret = -ENOSPC;
+	if (ret)
+		goto out;
+	grown = krealloc_array(master->derived, master->nr_derived + 1,
+			       sizeof(*grown), GFP_KERNEL_ACCOUNT);
+	if (!grown) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	master->derived = grown;
+	memcpy(master->derived[master->nr_derived++], id, sizeof(id));
+out:
+	mutex_unlock(&master->lock);
+	return ret;
 }
 
 /* Build both keys from the key block; [0] is the client's, [1] the server's. */
@@ -148,6 +194,9 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	master = sslprov_to_master(obj);
 	side = args.flags ?: master->side;
 
+	ret = sslprov_master_claim(master, &args, side);
+	if (ret)
+		goto out;
 	ret = sslprov_session_pair(master, &args, side, keys);
 	if (ret)
 		goto out;
