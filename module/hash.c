@@ -11,6 +11,7 @@
 #include <crypto/hash.h>
 #include <linux/err.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -24,15 +25,53 @@ static const char *const sslprov_hash_names[][2] = {
 	[SSLPROV_HASH_SHA384] = { "sha384", NULL },
 };
 
+/*
+ * Unkeyed hash transforms are shared by every hash object: the running
+ * state lives in each object's descriptor, and sharing keeps a hash object
+ * down to a few hundred bytes of the caller's (accounted) memory.
+ */
+static struct crypto_shash *sslprov_shash_tfms[4];
+static DEFINE_MUTEX(sslprov_shash_lock);	/* guards sslprov_shash_tfms */
+static const char *const sslprov_shash_algs[] = {
+	"md5", "sha1", "sha256", "sha384",
+};
+
+static struct crypto_shash *sslprov_shash_get(const char *name)
+{
+	struct crypto_shash *tfm = ERR_PTR(-ENOENT);
+	size_t i;
+
+	mutex_lock(&sslprov_shash_lock);
+	for (i = 0; i < ARRAY_SIZE(sslprov_shash_algs); i++) {
+		if (strcmp(sslprov_shash_algs[i], name))
+			continue;
+		if (!sslprov_shash_tfms[i]) {
+			tfm = crypto_alloc_shash(name, 0, 0);
+			if (!IS_ERR(tfm))
+				sslprov_shash_tfms[i] = tfm;
+		}
+		if (sslprov_shash_tfms[i])
+			tfm = sslprov_shash_tfms[i];
+		break;
+	}
+	mutex_unlock(&sslprov_shash_lock);
+	return tfm;
+}
+
+/* Module unload: no hash object exists any more. */
+void sslprov_hash_exit(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sslprov_shash_tfms); i++) {
+		crypto_free_shash(sslprov_shash_tfms[i]);
+		sslprov_shash_tfms[i] = NULL;
+	}
+}
+
 static void sslprov_desc_free(struct shash_desc *desc)
 {
-	struct crypto_shash *tfm;
-
-	if (!desc)
-		return;
-	tfm = desc->tfm;
 	kfree_sensitive(desc);
-	crypto_free_shash(tfm);
 }
 
 static struct shash_desc *sslprov_desc_alloc(const char *name)
@@ -41,26 +80,20 @@ static struct shash_desc *sslprov_desc_alloc(const char *name)
 	struct shash_desc *desc;
 	int ret;
 
-	tfm = crypto_alloc_shash(name, 0, 0);
+	tfm = sslprov_shash_get(name);
 	if (IS_ERR(tfm))
 		return ERR_CAST(tfm);
 	desc = kzalloc(sizeof(*desc) + crypto_shash_descsize(tfm),
 		       GFP_KERNEL_ACCOUNT);
-	if (!desc) {
-		ret = -ENOMEM;
-		goto out_free_tfm;
-	}
+	if (!desc)
+		return ERR_PTR(-ENOMEM);
 	desc->tfm = tfm;
 	ret = crypto_shash_init(desc);
-	if (ret)
-		goto out_free_desc;
+	if (ret) {
+		kfree_sensitive(desc);
+		return ERR_PTR(ret);
+	}
 	return desc;
-
-out_free_desc:
-	kfree_sensitive(desc);
-out_free_tfm:
-	crypto_free_shash(tfm);
-	return ERR_PTR(ret);
 }
 
 static void sslprov_hash_destroy(struct sslprov_obj *obj)

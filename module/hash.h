@@ -32,6 +32,7 @@ static inline struct sslprov_hash *sslprov_to_hash(struct sslprov_obj *obj)
 	return container_of(obj, struct sslprov_hash, obj);
 }
 
+void sslprov_hash_exit(void);
 int sslprov_hash_digest(struct sslprov_hash *hash, u8 *out, unsigned int *len);
 
 #endif /* SSLPROV_HASH_H */

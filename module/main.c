@@ -10,6 +10,7 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "hash.h"
 #include "key.h"
 #include "sslprov.h"
 
@@ -71,6 +72,7 @@ static void __exit sslprov_exit(void)
 {
 	misc_deregister(&sslprov_misc);
 	sslprov_keystore_exit();
+	sslprov_hash_exit();
 }
 
 module_init(sslprov_init);

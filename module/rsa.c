@@ -434,6 +434,27 @@ static int sslprov_rsa_setup(struct sslprov_rsa_priv *priv,
 	return sslprov_blind_refresh(priv);
 }
 
+/* The outer SEQUENCE must span the buffer exactly: no trailing bytes. */
+static bool sslprov_der_exact(const u8 *der, unsigned int len)
+{
+	unsigned int hdr, body, n, i;
+
+	if (len < 2 || der[0] != 0x30)
+		return false;
+	if (der[1] < 0x80) {
+		hdr = 2;
+		body = der[1];
+	} else {
+		n = der[1] & 0x7f;
+		if (n < 1 || n > 2 || len < 2 + n)
+			return false;
+		for (body = 0, i = 0; i < n; i++)
+			body = body << 8 | der[2 + i];
+		hdr = 2 + n;
+	}
+	return hdr + body == len;
+}
+
 /**
  * sslprov_rsa_create() - an RSA private key from its PKCS#1 DER form.
  * @der: RSAPrivateKey with all eight components.
@@ -448,7 +469,7 @@ struct sslprov_rsa *sslprov_rsa_create(const u8 *der, unsigned int len)
 	struct rsa_key raw = {};
 	int ret;
 
-	if (rsa_parse_priv_key(&raw, der, len))
+	if (!sslprov_der_exact(der, len) || rsa_parse_priv_key(&raw, der, len))
 		return ERR_PTR(-EILSEQ);
 	if (!raw.n_sz || !raw.e_sz || !raw.d_sz || !raw.p_sz || !raw.q_sz ||
 	    !raw.dp_sz || !raw.dq_sz || !raw.qinv_sz)

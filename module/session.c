@@ -83,25 +83,28 @@ out_free:
  * restart the sequence numbers, and a GCM nonce must never repeat.
  * Resumption always brings fresh randoms, so real callers never see this.
  */
-static int sslprov_master_claim(struct sslprov_master *master,
-				const struct sslprov_session_keys *args,
-				u32 side)
+static void sslprov_derivation_id(const struct sslprov_session_keys *args,
+				  u32 side, u8 id[SHA256_DIGEST_SIZE])
 {
-	u8 (*grown)[SHA256_DIGEST_SIZE];
-	u8 id[SHA256_DIGEST_SIZE];
 	struct sha256_state st;
-	unsigned int i;
-	int ret = 0;
 
 	sha256_init(&st);
 	sha256_update(&st, args->server_random, SSLPROV_RANDOM_LEN);
 	sha256_update(&st, args->client_random, SSLPROV_RANDOM_LEN);
 	sha256_update(&st, (const u8 *)&side, sizeof(side));
 	sha256_final(&st, id);
+}
+
+static int sslprov_master_claim(struct sslprov_master *master,
+				const u8 id[SHA256_DIGEST_SIZE])
+{
+	u8 (*grown)[SHA256_DIGEST_SIZE];
+	unsigned int i;
+	int ret = 0;
 
 	mutex_lock(&master->lock);
 	for (i = 0; i < master->nr_derived; i++)
-		if (!memcmp(master->derived[i], id, sizeof(id)))
+		if (!memcmp(master->derived[i], id, SHA256_DIGEST_SIZE))
 			ret = -EINVAL;
 	if (!ret && master->nr_derived >= SSLPROV_MAX_DERIVATIONS)
 		ret = -ENOSPC;
@@ -114,10 +117,28 @@ static int sslprov_master_claim(struct sslprov_master *master,
 		goto out;
 	}
 	master->derived = grown;
-	memcpy(master->derived[master->nr_derived++], id, sizeof(id));
+	memcpy(master->derived[master->nr_derived++], id, SHA256_DIGEST_SIZE);
 out:
 	mutex_unlock(&master->lock);
 	return ret;
+}
+
+/* The derivation failed and no key exists: the randoms may be used again. */
+static void sslprov_master_unclaim(struct sslprov_master *master,
+				   const u8 id[SHA256_DIGEST_SIZE])
+{
+	unsigned int i;
+
+	mutex_lock(&master->lock);
+	for (i = 0; i < master->nr_derived; i++) {
+		if (memcmp(master->derived[i], id, SHA256_DIGEST_SIZE))
+			continue;
+		memcpy(master->derived[i],
+		       master->derived[--master->nr_derived],
+		       SHA256_DIGEST_SIZE);
+		break;
+	}
+	mutex_unlock(&master->lock);
 }
 
 /* Build both keys from the key block; [0] is the client's, [1] the server's. */
@@ -176,6 +197,7 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	struct sslprov_session_keys args;
 	struct sslprov_master *master;
 	struct sslprov_obj *obj;
+	u8 id[SHA256_DIGEST_SIZE];
 	u32 usize, side, handles[2];
 	int ret;
 
@@ -194,22 +216,29 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	master = sslprov_to_master(obj);
 	side = args.flags ?: master->side;
 
-	ret = sslprov_master_claim(master, &args, side);
+	sslprov_derivation_id(&args, side, id);
+	ret = sslprov_master_claim(master, id);
 	if (ret)
 		goto out;
 	ret = sslprov_session_pair(master, &args, side, keys);
 	if (ret)
-		goto out;
+		goto out_unclaim;
 	ret = sslprov_session_publish(file, keys, handles);
 	if (ret)
-		goto out;
+		goto out_unclaim;
 	args.write_key = side == SSLPROV_CLIENT ? handles[0] : handles[1];
 	args.read_key = side == SSLPROV_CLIENT ? handles[1] : handles[0];
 	ret = sslprov_copy_result(uarg, &args, sizeof(args), usize);
-	if (ret) {
-		sslprov_obj_unpublish(file, handles[0]);
-		sslprov_obj_unpublish(file, handles[1]);
-	}
+	if (!ret)
+		goto out;
+	/*
+	 * Nobody learned the handles, so nobody can have used the keys:
+	 * dropping them and the claim leaves no reusable nonce behind.
+	 */
+	sslprov_obj_unpublish(file, handles[0]);
+	sslprov_obj_unpublish(file, handles[1]);
+out_unclaim:
+	sslprov_master_unclaim(master, id);
 out:
 	sslprov_obj_put(keys[0] ? &keys[0]->obj : NULL);
 	sslprov_obj_put(keys[1] ? &keys[1]->obj : NULL);
