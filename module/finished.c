@@ -35,7 +35,10 @@ static int sslprov_finished_compute(struct sslprov_file *file,
 	}
 	master = sslprov_to_master(mobj);
 	ret = -EINVAL;
-	if (sslprov_to_hash(hobj)->protocol != master->protocol)
+	/* A transcript hashed with another hash than the suite's PRF hash. */
+	if (sslprov_to_hash(hobj)->protocol != master->protocol ||
+	    sslprov_to_hash(hobj)->alg !=
+	    sslprov_transcript_hash(master->protocol, master->suite))
 		goto out_put_hash;
 	ret = sslprov_hash_digest(sslprov_to_hash(hobj), digest, &dlen);
 	if (ret)

@@ -42,6 +42,8 @@ static int sslprov_master_check(const struct sslprov_master_import *args,
 		return -EINVAL;
 	if (args->flags != SSLPROV_SERVER)
 		return -EBADRQC;
+	if (args->client_version > 0xffff)
+		return -EINVAL;
 	if (!sslprov_protocol_supported(args->protocol))
 		return -EOPNOTSUPP;
 	*suite = sslprov_suite_find(args->cipher_suite);

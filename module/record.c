@@ -423,11 +423,12 @@ long sslprov_ioctl_decrypt(struct sslprov_file *file, void __user *uarg)
 		return ret;
 	/*
 	 * content_type comes from the record header here; the field must be
-	 * zero so that a later version can give it a meaning.  The fragment
-	 * may be at most 2^14 + 2048 bytes (RFC 5246 6.2.3).
+	 * zero so that a later version can give it a meaning.  An AEAD
+	 * record's length tells its plaintext length, which may be at most
+	 * 2^14 (RFC 5246 6.2.3, record_overflow): refuse before decrypting.
 	 */
 	if (args.content_type || args.in_len < SSLPROV_GCM_OVERHEAD ||
-	    args.in_len > SSLPROV_MAX_RECORD)
+	    args.in_len > SSLPROV_GCM_OVERHEAD + SSLPROV_MAX_RECORD_PLAINTEXT)
 		return -EINVAL;
 
 	key = sslprov_record_key_get(file, args.key, false);

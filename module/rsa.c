@@ -261,9 +261,16 @@ int sslprov_rsa_decrypt_premaster(struct sslprov_rsa *rsa, const u8 *enc,
 		ret = -ENOMEM;
 		goto out;
 	}
-	if (mpi_cmp(c, rsa->n) >= 0)
+	/*
+	 * 0 and 1 are their own powers (and newer kernels' raw RSA refuses
+	 * them, as it refuses c >= n): public values, so a plain branch.
+	 */
+	if (mpi_cmp(c, rsa->n) >= 0 || mpi_cmp_ui(c, 1) <= 0)
 		goto use_fallback;
 	ret = sslprov_rsa_decrypt_blinded(rsa, c, em);
+	/* Raw RSA refusing the blinded value says nothing about the secret. */
+	if (ret == -EINVAL)
+		goto use_fallback;
 	if (ret)
 		goto out;
 	sslprov_unpad_select(em, k, fallback, premaster + 2);

@@ -324,6 +324,12 @@ struct sslprov_master_import {
  * @__reserved: must be 0.
  * @client_random: ClientHello.random.
  * @server_random: ServerHello.random.
+ *
+ * A master key derives session keys at most once per (randoms, side):
+ * a repeat gives -EINVAL, since the same GCM key in a new object would
+ * start its sequence numbers again.  (Two master keys imported from the
+ * same ciphertext and randoms hold the same secret; the module does not
+ * track that across objects.)
  */
 struct sslprov_session_keys {
 	__u32 size;
@@ -368,7 +374,8 @@ struct sslprov_finished {
  * @size: sizeof(struct sslprov_record).
  * @flags: must be 0.
  * @key: handle of a write key (ENCRYPT) or read key (DECRYPT).
- * @content_type: ENCRYPT: the record's content type (20..23).
+ * @content_type: ENCRYPT: the record's content type (20..23); DECRYPT:
+ *	must be 0 (the header carries it).
  * @seq: record sequence number; must grow with every record of a key.
  * @in_len: bytes at @in: plaintext (ENCRYPT, at most 2^14) or a complete
  *	record with its 5-byte header (DECRYPT).
@@ -380,7 +387,9 @@ struct sslprov_finished {
  *	(-ENOBUFS) or @out is 0 (a size query, which succeeds).
  * @__reserved: must be 0.
  *
- * A record that fails authentication gives -EBADMSG and writes nothing.
+ * A record that fails authentication gives -EBADMSG and writes nothing; a
+ * malformed header (length, version) or a plaintext over 2^14 bytes gives
+ * -EINVAL.  A key handed to kTLS refuses both with -EKEYREJECTED.
  */
 struct sslprov_record {
 	__u32 size;
