@@ -2,7 +2,8 @@
 #
 # sslprov: kernel module, userspace library, tools and tests.
 #
-#   make                 module (for KDIR), library, selftests
+#   make                 module (for KDIR), library, tools, example, selftests
+#   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
 #   make install         library, headers, pkg-config file (PREFIX, DESTDIR)
 #   make modules_install the module, then depmod
@@ -19,10 +20,10 @@ BUILD := $(CURDIR)/build
 KSRC := $(BUILD)/ksrc
 export KSRC KSRC_TARBALL
 
-.PHONY: all module lib selftests modules_install install clean check lint \
-	ksrc vm-check
+.PHONY: all module lib tools examples selftests modules_install install \
+	clean check lint ksrc demo
 
-all: module lib selftests
+all: module lib tools examples selftests
 
 module:
 	@test -e $(KDIR)/Makefile || { \
@@ -38,11 +39,22 @@ modules_install: module
 lib:
 	$(MAKE) -C lib
 
+tools:
+	$(MAKE) -C tools
+
+examples: lib
+	$(MAKE) -C examples
+
 selftests: lib ksrc
 	$(MAKE) -C selftests
 
-install: lib
+install: lib tools
 	$(MAKE) -C lib install
+	$(MAKE) -C tools install
+
+demo:
+	scripts/setup
+	scripts/demo
 
 # checkpatch.pl and the kselftest harness come from Debian's linux-source
 # package; they are extracted into build/, never committed.
@@ -66,5 +78,7 @@ check:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C lib clean
+	-$(MAKE) -C tools clean
+	-$(MAKE) -C examples clean
 	-$(MAKE) -C selftests clean
 	rm -rf $(BUILD)
