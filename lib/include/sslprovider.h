@@ -1478,7 +1478,8 @@ typedef SECURITY_STATUS (WINAPI *SslInitializeInterfaceFn)(
  * on the socket returns afterwards.
  *
  * Return: %ERROR_SUCCESS, or %NTE_INVALID_HANDLE (bad provider or key
- * handle), %NTE_INVALID_PARAMETER (not a connected TCP socket, kTLS
+ * handle, or @fd is not an open descriptor), %NTE_INVALID_PARAMETER (not a
+ * socket, not a connected TCP socket, kTLS
  * already keyed in that direction), %NTE_BAD_KEY_STATE (not a record key),
  * %NTE_NOT_SUPPORTED (kernel without TLS, or a suite kTLS cannot take),
  * %NTE_BAD_FLAGS.
