@@ -43,6 +43,9 @@ static EVP_PKEY *rsa_from_factors(BIGNUM *n, BIGNUM *e, BIGNUM *p, BIGNUM *q)
 
 	if (!ctx || !p1 || !q1 || !phi || !d || !dp || !dq || !qinv)
 		goto out;
+	/* A blob whose primes are not n's factors would decrypt garbage. */
+	if (!BN_mul(phi, p, q, ctx) || BN_cmp(phi, n))
+		goto out;
 	if (!BN_sub(p1, p, BN_value_one()) || !BN_sub(q1, q, BN_value_one()) ||
 	    !BN_mul(phi, p1, q1, ctx) || !BN_mod_inverse(d, e, phi, ctx) ||
 	    !BN_mod(dp, d, p1, ctx) || !BN_mod(dq, d, q1, ctx) ||
@@ -130,6 +133,7 @@ static SECURITY_STATUS blob_to_pkey(LPCWSTR type, const uint8_t *blob, DWORD len
 			return NTE_BAD_DATA;
 		if (EVP_PKEY_get_base_id(*out) != EVP_PKEY_RSA) {
 			EVP_PKEY_free(*out);
+			*out = NULL;
 			return NTE_NOT_SUPPORTED;
 		}
 		return ERROR_SUCCESS;
