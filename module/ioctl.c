@@ -121,6 +121,10 @@ long sslprov_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
 		return sslprov_ioctl_key_open(file, uarg);
 	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_KEY_IMPORT):
 		return sslprov_ioctl_key_import(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_PUBKEY_IMPORT):
+		return sslprov_ioctl_pubkey_import(file, uarg);
+	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_PUBKEY_EXPORT):
+		return sslprov_ioctl_pubkey_export(file, uarg);
 	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_MASTER_IMPORT):
 		return sslprov_ioctl_master_import(file, uarg);
 	case SSLPROV_IOC_NOSIZE(SSLPROV_IOC_SESSION_KEYS):

@@ -47,6 +47,9 @@ int sslprov_rsa_decrypt_premaster(struct sslprov_rsa *rsa, const u8 *enc,
 				  unsigned int enc_len, u16 client_version,
 				  u8 premaster[48]);
 
+bool sslprov_der_exact(const u8 *der, unsigned int len);
+int sslprov_mpi_to_be(MPI a, u8 *out, unsigned int len);
+
 struct sslprov_rsa *sslprov_rsa_from_user(u64 uptr, u32 len);
 int sslprov_private_key_publish(struct sslprov_file *file,
 				struct sslprov_rsa *rsa, u32 *handle);

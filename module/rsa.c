@@ -25,8 +25,6 @@
 #include "compat.h"
 #include "key.h"
 
-#define SSLPROV_RSA_MIN_BITS	1024
-#define SSLPROV_RSA_MAX_BITS	16384
 /* Fresh blinding values after this many uses of the squared ones. */
 #define SSLPROV_BLIND_REFRESH	64
 
@@ -44,7 +42,7 @@ static struct sslprov_rsa_priv *to_priv(struct sslprov_rsa *rsa)
 }
 
 /* Big-endian, left-padded to exactly @len bytes. */
-static int sslprov_mpi_to_be(MPI a, u8 *out, unsigned int len)
+int sslprov_mpi_to_be(MPI a, u8 *out, unsigned int len)
 {
 	unsigned int nbytes = DIV_ROUND_UP(mpi_get_nbits(a), 8);
 	unsigned int got;
@@ -442,7 +440,7 @@ static int sslprov_rsa_setup(struct sslprov_rsa_priv *priv,
 }
 
 /* The outer SEQUENCE must span the buffer exactly: no trailing bytes. */
-static bool sslprov_der_exact(const u8 *der, unsigned int len)
+bool sslprov_der_exact(const u8 *der, unsigned int len)
 {
 	unsigned int hdr, body, n, i;
 

@@ -93,6 +93,10 @@ long sslprov_ioctl_key_unload(struct sslprov_file *file, void __user *uarg);
 long sslprov_ioctl_key_open(struct sslprov_file *file, void __user *uarg);
 long sslprov_ioctl_key_import(struct sslprov_file *file, void __user *uarg);
 
+/* pubkey.c */
+long sslprov_ioctl_pubkey_import(struct sslprov_file *file, void __user *uarg);
+long sslprov_ioctl_pubkey_export(struct sslprov_file *file, void __user *uarg);
+
 /* master.c, session.c, finished.c */
 long sslprov_ioctl_master_import(struct sslprov_file *file, void __user *uarg);
 long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg);

@@ -73,6 +73,18 @@ static const struct cmd_info cmds[] = {
 	  offsetof(struct sslprov_key_import, der_len),
 	  offsetof(struct sslprov_key_import, handle), false },
 #endif
+#ifdef SSLPROV_IOC_PUBKEY_IMPORT
+	{ "PUBKEY_IMPORT", SSLPROV_IOC_PUBKEY_IMPORT,
+	  SSLPROV_PUBKEY_IMPORT_SIZE_VER0,
+	  NONE, { offsetof(struct sslprov_pubkey_import, der), -1 },
+	  offsetof(struct sslprov_pubkey_import, der_len),
+	  offsetof(struct sslprov_pubkey_import, handle), false },
+	{ "PUBKEY_EXPORT", SSLPROV_IOC_PUBKEY_EXPORT,
+	  SSLPROV_PUBKEY_EXPORT_SIZE_VER0,
+	  { offsetof(struct sslprov_pubkey_export, handle), -1 },
+	  { offsetof(struct sslprov_pubkey_export, buf), -1 },
+	  offsetof(struct sslprov_pubkey_export, buf_len), -1, false },
+#endif
 #ifdef SSLPROV_IOC_MASTER_IMPORT
 	{ "MASTER_IMPORT", SSLPROV_IOC_MASTER_IMPORT,
 	  SSLPROV_MASTER_IMPORT_SIZE_VER0,

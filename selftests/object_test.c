@@ -72,7 +72,7 @@ TEST_F_TIMEOUT(dev, get_info, SP_TIMEOUT)
 	EXPECT_EQ(sizeof(info), info.size)
 		TH_LOG("GET_INFO changed the size field");
 	EXPECT_EQ(0, info.flags);
-	EXPECT_EQ(1, info.abi_version);
+	EXPECT_EQ(2, info.abi_version);
 	EXPECT_EQ(SSLPROV_ABI_VERSION, info.abi_version);
 	EXPECT_TRUE(info.features & SSLPROV_FEATURE_HASH)
 		TH_LOG("features 0x%llx lack SSLPROV_FEATURE_HASH",

@@ -67,8 +67,11 @@
 
 #define SSLPROV_DEVICE		"/dev/sslprov"
 
-/* Bumped when an ioctl is added; see struct sslprov_info.abi_version. */
-#define SSLPROV_ABI_VERSION	1
+/*
+ * Bumped when an ioctl is added; see struct sslprov_info.abi_version.
+ * 2: SSLPROV_IOC_PUBKEY_IMPORT, SSLPROV_IOC_PUBKEY_EXPORT.
+ */
+#define SSLPROV_ABI_VERSION	2
 
 #define SSLPROV_IOC_MAGIC	0xE7
 
@@ -445,6 +448,64 @@ struct sslprov_hash_digest {
 
 #define SSLPROV_HASH_DIGEST_SIZE_VER0	64
 
+/**
+ * struct sslprov_pubkey_import - SSLPROV_IOC_PUBKEY_IMPORT: an RSA public
+ * key object of this file (SslImportKey with BCRYPT_RSAPUBLIC_BLOB).
+ * @size: sizeof(struct sslprov_pubkey_import).
+ * @flags: must be 0.
+ * @der_len: bytes at @der, at most SSLPROV_MAX_KEY_DER.
+ * @handle: out: the new public key object.
+ * @der: an RSAPublicKey (PKCS#1) in DER, spanning @der_len exactly.
+ *
+ * The modulus must be odd and of SSLPROV_RSA_MIN_BITS to
+ * SSLPROV_RSA_MAX_BITS bits, the exponent odd, above 1 and below the
+ * modulus: anything else gives -EILSEQ (malformed) or -EOPNOTSUPP (size).
+ */
+struct sslprov_pubkey_import {
+	__u32 size;
+	__u32 flags;
+	__u32 der_len;
+	__u32 handle;
+	__u64 der;
+};
+
+#define SSLPROV_PUBKEY_IMPORT_SIZE_VER0	24
+#define SSLPROV_RSA_MIN_BITS		1024
+#define SSLPROV_RSA_MAX_BITS		16384
+
+/**
+ * struct sslprov_pubkey_export - SSLPROV_IOC_PUBKEY_EXPORT: the public half
+ * of an RSA public or private key object (SslExportKey with
+ * BCRYPT_RSAPUBLIC_BLOB).  Nothing secret is ever written.
+ * @size: sizeof(struct sslprov_pubkey_export).
+ * @flags: must be 0.
+ * @handle: a public or private key object.
+ * @bits: out: modulus bits.
+ * @e_len: out: bytes of the public exponent (no leading zeros).
+ * @n_len: out: bytes of the modulus, (@bits + 7) / 8.
+ * @buf_len: room at @buf.
+ * @__reserved: must be 0.
+ * @buf: user pointer receiving the exponent then the modulus, big-endian
+ *	(the body of a BCRYPT_RSAPUBLIC_BLOB), or 0 for a size query.
+ *
+ * With @buf 0 the lengths are written and the call succeeds; with
+ * @buf_len below @e_len + @n_len they are written and it fails with
+ * -ENOBUFS.
+ */
+struct sslprov_pubkey_export {
+	__u32 size;
+	__u32 flags;
+	__u32 handle;
+	__u32 bits;
+	__u32 e_len;
+	__u32 n_len;
+	__u32 buf_len;
+	__u32 __reserved;
+	__u64 buf;
+};
+
+#define SSLPROV_PUBKEY_EXPORT_SIZE_VER0	40
+
 #define SSLPROV_IOC_GET_INFO	_IOWR(SSLPROV_IOC_MAGIC, 0x00, struct sslprov_info)
 #define SSLPROV_IOC_FREE	_IOW(SSLPROV_IOC_MAGIC, 0x01, struct sslprov_free)
 #define SSLPROV_IOC_HASH_CREATE	_IOWR(SSLPROV_IOC_MAGIC, 0x10, struct sslprov_hash_create)
@@ -455,6 +516,8 @@ struct sslprov_hash_digest {
 #define SSLPROV_IOC_KEY_UNLOAD	_IOW(SSLPROV_IOC_MAGIC, 0x22, struct sslprov_key_ref)
 #define SSLPROV_IOC_KEY_OPEN	_IOWR(SSLPROV_IOC_MAGIC, 0x23, struct sslprov_key_ref)
 #define SSLPROV_IOC_KEY_IMPORT	_IOWR(SSLPROV_IOC_MAGIC, 0x24, struct sslprov_key_import)
+#define SSLPROV_IOC_PUBKEY_IMPORT _IOWR(SSLPROV_IOC_MAGIC, 0x25, struct sslprov_pubkey_import)
+#define SSLPROV_IOC_PUBKEY_EXPORT _IOWR(SSLPROV_IOC_MAGIC, 0x26, struct sslprov_pubkey_export)
 #define SSLPROV_IOC_MASTER_IMPORT _IOWR(SSLPROV_IOC_MAGIC, 0x30, struct sslprov_master_import)
 #define SSLPROV_IOC_SESSION_KEYS _IOWR(SSLPROV_IOC_MAGIC, 0x31, struct sslprov_session_keys)
 #define SSLPROV_IOC_FINISHED	_IOW(SSLPROV_IOC_MAGIC, 0x32, struct sslprov_finished)
