@@ -89,6 +89,13 @@ struct sslprov_params {
 SECURITY_STATUS sslprov_params_parse(const NCryptBufferDesc *desc,
 				     struct sslprov_params *out);
 
+/* keys.c, pubkey.c */
+
+int sslprov_wide_eq(LPCWSTR a, LPCWSTR b);
+SECURITY_STATUS sslprov_import_rsa_public(const struct sslprov_ref *prov,
+					  const uint8_t *blob, DWORD len,
+					  NCRYPT_KEY_HANDLE *out);
+
 /* provider.c */
 
 int sslprov_provider_name_ok(LPCWSTR name);

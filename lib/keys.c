@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * keys.c - private keys: SslImportKey (private blobs, a Linux extension)
- * and SslOpenPrivateKey (keys loaded into the kernel by sslprovctl).
+ * keys.c - private keys: SslImportKey (private blobs, a Linux extension;
+ * public blobs are in pubkey.c) and SslOpenPrivateKey (keys loaded into
+ * the kernel by sslprovctl).
  *
  * Whatever form a private key arrives in, it is turned into a PKCS#1
  * RSAPrivateKey with all CRT components and handed to the kernel, which
@@ -20,7 +21,8 @@
 
 #include "internal.h"
 
-static int wide_eq(LPCWSTR a, LPCWSTR b)
+/* Blob type names are compared as the UTF-16 strings they are. */
+int sslprov_wide_eq(LPCWSTR a, LPCWSTR b)
 {
 	while (*a && *a == *b) {
 		a++;
@@ -123,11 +125,11 @@ static SECURITY_STATUS blob_to_pkey(LPCWSTR type, const uint8_t *blob, DWORD len
 {
 	const uint8_t *p = blob;
 
-	if (wide_eq(type, BCRYPT_RSAPRIVATE_BLOB))
+	if (sslprov_wide_eq(type, BCRYPT_RSAPRIVATE_BLOB))
 		return rsa_blob_parse(blob, len, BCRYPT_RSAPRIVATE_MAGIC, out);
-	if (wide_eq(type, BCRYPT_RSAFULLPRIVATE_BLOB))
+	if (sslprov_wide_eq(type, BCRYPT_RSAFULLPRIVATE_BLOB))
 		return rsa_blob_parse(blob, len, BCRYPT_RSAFULLPRIVATE_MAGIC, out);
-	if (wide_eq(type, SSLPROV_PKCS8_PRIVATEKEY_BLOB)) {
+	if (sslprov_wide_eq(type, SSLPROV_PKCS8_PRIVATEKEY_BLOB)) {
 		*out = d2i_AutoPrivateKey(NULL, &p, len);
 		if (!*out)
 			return NTE_BAD_DATA;
@@ -169,14 +171,16 @@ static SECURITY_STATUS import_pkey(const struct sslprov_ref *prov, EVP_PKEY *pke
  * SslImportKey() - import a key into the provider.
  * @hSslProvider: the provider handle.
  * @phKey: receives the key handle; free it with SslFreeObject().
- * @pszBlobType: BCRYPT_RSAPRIVATE_BLOB, BCRYPT_RSAFULLPRIVATE_BLOB or
- *	SSLPROV_PKCS8_PRIVATEKEY_BLOB (Linux extensions: private keys for
- *	SslImportMasterKey).  Public and opaque blobs are not supported yet.
+ * @pszBlobType: BCRYPT_RSAPUBLIC_BLOB (a public key object: SslExportKey
+ *	gives it back), or BCRYPT_RSAPRIVATE_BLOB, BCRYPT_RSAFULLPRIVATE_BLOB
+ *	or SSLPROV_PKCS8_PRIVATEKEY_BLOB (Linux extensions: private keys for
+ *	SslImportMasterKey).  ECC, DH and opaque blobs are not supported yet.
  * @pbKeyBlob: the blob.
  * @cbKeyBlob: its length.
  * @dwFlags: must be 0.
  *
- * The private key is kept by the kernel; the library wipes its copies.
+ * The key is kept by the kernel; the library wipes its copies of a
+ * private key.
  *
  * Return: %ERROR_SUCCESS, or %NTE_INVALID_HANDLE, %NTE_INVALID_PARAMETER
  * (NULL pointer), %NTE_BAD_FLAGS, %NTE_NOT_SUPPORTED (blob type, key type
@@ -198,9 +202,11 @@ SSLPROV_API SECURITY_STATUS WINAPI SslImportKey(NCRYPT_PROV_HANDLE hSslProvider,
 		status = NTE_INVALID_PARAMETER;
 	else if (dwFlags)
 		status = NTE_BAD_FLAGS;
+	else if (sslprov_wide_eq(pszBlobType, BCRYPT_RSAPUBLIC_BLOB))
+		status = sslprov_import_rsa_public(&prov, pbKeyBlob, cbKeyBlob, phKey);
 	else
 		status = blob_to_pkey(pszBlobType, pbKeyBlob, cbKeyBlob, &pkey);
-	if (!status)
+	if (!status && pkey)
 		status = import_pkey(&prov, pkey, phKey);
 	EVP_PKEY_free(pkey);
 	sslprov_put(&prov);

@@ -45,11 +45,6 @@ SSLPROV_API SECURITY_STATUS WINAPI SslEnumCipherSuites(NCRYPT_PROV_HANDLE hSslPr
 	DWORD dwFlags)
 { return NTE_NOT_SUPPORTED; }
 
-SSLPROV_API SECURITY_STATUS WINAPI SslExportKey(NCRYPT_PROV_HANDLE hSslProvider,
-	NCRYPT_KEY_HANDLE hKey, LPCWSTR pszBlobType, PBYTE pbOutput, DWORD cbOutput,
-	DWORD *pcbResult, DWORD dwFlags)
-{ return NTE_NOT_SUPPORTED; }
-
 SSLPROV_API SECURITY_STATUS WINAPI SslGenerateMasterKey(NCRYPT_PROV_HANDLE hSslProvider,
 	NCRYPT_KEY_HANDLE hPrivateKey, NCRYPT_KEY_HANDLE hPublicKey, NCRYPT_KEY_HANDLE *phMasterKey,
 	DWORD dwProtocol, DWORD dwCipherSuite, PNCryptBufferDesc pParameterList, PBYTE pbOutput,

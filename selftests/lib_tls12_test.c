@@ -882,12 +882,12 @@ TEST_F_TIMEOUT(keys, import_args, SP_TIMEOUT)
 	EXPECT_ST(NTE_NOT_SUPPORTED, IMPORT_P(env->prov, unknown, b.p, b.len, 0));
 	EXPECT_ST(NTE_NOT_SUPPORTED, IMPORT_P(env->prov, BCRYPT_ECCPRIVATE_BLOB,
 					      b.p, b.len, 0));
-	/*
-	 * Public blobs are not implemented yet (keys.c).  When they are, a
-	 * valid RSA1 blob must import: update this line then.
-	 */
-	EXPECT_ST(NTE_NOT_SUPPORTED, IMPORT_P(env->prov, BCRYPT_RSAPUBLIC_BLOB,
-					      pub.p, pub.len, 0));
+	/* A public blob name with a private blob: the magic is wrong. */
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_P(env->prov, BCRYPT_RSAPUBLIC_BLOB,
+					b.p, b.len, 0));
+	/* ... and the other way round. */
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_P(env->prov, BCRYPT_RSAPRIVATE_BLOB,
+					pub.p, pub.len, 0));
 	EXPECT_ST(NTE_NOT_SUPPORTED, IMPORT_P(env->prov, BCRYPT_OPAQUE_KEY_BLOB,
 					      p8.p, p8.len, 0));
 
@@ -985,6 +985,379 @@ TEST_F_TIMEOUT(keys, import_key_sizes, SP_TIMEOUT_LONG)
 		lt_check_key(env, h, &k1024, "1024-bit RSAPRIVATEBLOB");
 	lt_blob_free(&b);
 	tk_rsa_free(&k1024);
+}
+
+/*
+ * A BCRYPT_RSAPUBLIC_BLOB by hand: header, then @e and @n as given
+ * (leading zeros kept), BitLength @bits.
+ */
+static int lt_pub_blob(const uint8_t *e, ULONG e_len, const uint8_t *n,
+		       ULONG n_len, ULONG bits, struct lt_blob *b)
+{
+	BCRYPT_RSAKEY_BLOB h = {
+		.Magic = BCRYPT_RSAPUBLIC_MAGIC,
+		.BitLength = bits,
+		.cbPublicExp = e_len,
+		.cbModulus = n_len,
+	};
+
+	b->len = sizeof(h) + e_len + n_len;
+	b->p = malloc(b->len);
+	if (!b->p)
+		return -ENOMEM;
+	memcpy(b->p, &h, sizeof(h));
+	memcpy(b->p + sizeof(h), e, e_len);
+	memcpy(b->p + sizeof(h) + e_len, n, n_len);
+	return 0;
+}
+
+/*
+ * SslExportKey(BCRYPT_RSAPUBLIC_BLOB) of @key must give exactly @want
+ * (OpenSSL's minimal RSA1 blob): size query, then the blob, nothing
+ * written past it.
+ */
+#define lt_check_public(env, key, want, what) \
+	__lt_check_public(_metadata, env, key, want, what)
+static void __lt_check_public(struct __test_metadata *_metadata,
+			      struct lt_env *env, NCRYPT_KEY_HANDLE key,
+			      const struct lt_blob *want, const char *what)
+{
+	uint8_t out[2048];
+	DWORD cb = 0;
+
+	TH_LOG("%s", what);
+	ASSERT_GT(sizeof(out), want->len);
+	EXPECT_ST(ERROR_SUCCESS, SslExportKey(env->prov, key,
+					      BCRYPT_RSAPUBLIC_BLOB, NULL, 0,
+					      &cb, 0));
+	EXPECT_EQ(want->len, cb);
+	memset(out, 0xa5, sizeof(out));
+	cb = 0;
+	EXPECT_ST(ERROR_SUCCESS, SslExportKey(env->prov, key,
+					      BCRYPT_RSAPUBLIC_BLOB, out,
+					      sizeof(out), &cb, 0));
+	ASSERT_EQ(want->len, cb);
+	EXPECT_EQ(0, memcmp(want->p, out, want->len));
+	EXPECT_EQ(0xa5, out[want->len]);
+}
+
+/*
+ * BCRYPT_RSAPUBLIC_BLOB both ways: OpenSSL's blob imports and exports
+ * unchanged; the private forms export the same public blob; blobs with
+ * leading zeros import and export minimal; a public key cannot act as a
+ * private one.
+ */
+TEST_F_TIMEOUT(keys, public_blob, SP_TIMEOUT)
+{
+	static const uint8_t f4_padded[] = { 0x00, 0x01, 0x00, 0x01 };
+	struct lt_env *env = &self->env;
+	struct lt_blob pub, priv, full, p8, b;
+	NCRYPT_KEY_HANDLE h, k, kpriv, master;
+	const uint8_t *n;
+	uint8_t n0[257];
+	struct lt_list l;
+	struct tk_hs hs;
+	SECURITY_STATUS st;
+
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA1, &pub));
+	ASSERT_EQ(24u + 3 + 256, pub.len);
+	n = pub.p + 24 + 3;
+
+	st = KEEP(env, h, SslImportKey(env->prov, &h, BCRYPT_RSAPUBLIC_BLOB,
+				       pub.p, (DWORD)pub.len, 0));
+	ASSERT_ST(ERROR_SUCCESS, st);
+	lt_check_public(env, h, &pub, "RSA1 imported");
+
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA2, &priv));
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA3, &full));
+	ASSERT_EQ(0, lt_pkcs8(env->rsa.pkey, &p8));
+	st = KEEP(env, kpriv, SslImportKey(env->prov, &kpriv,
+					   BCRYPT_RSAPRIVATE_BLOB, priv.p,
+					   (DWORD)priv.len, 0));
+	ASSERT_ST(ERROR_SUCCESS, st);
+	lt_check_public(env, kpriv, &pub, "of an RSA2 import");
+	st = KEEP(env, k, SslImportKey(env->prov, &k,
+				       BCRYPT_RSAFULLPRIVATE_BLOB, full.p,
+				       (DWORD)full.len, 0));
+	ASSERT_ST(ERROR_SUCCESS, st);
+	lt_check_public(env, k, &pub, "of an RSA3 import");
+	st = KEEP(env, k, SslImportKey(env->prov, &k,
+				       SSLPROV_PKCS8_PRIVATEKEY_BLOB, p8.p,
+				       (DWORD)p8.len, 0));
+	ASSERT_ST(ERROR_SUCCESS, st);
+	lt_check_public(env, k, &pub, "of a PKCS#8 import");
+
+	/* Leading zeros in e and in n are taken; the export is minimal. */
+	n0[0] = 0;
+	memcpy(n0 + 1, n, 256);
+	ASSERT_EQ(0, lt_pub_blob(f4_padded, sizeof(f4_padded), n0,
+				 sizeof(n0), 2048, &b));
+	st = KEEP(env, k, SslImportKey(env->prov, &k, BCRYPT_RSAPUBLIC_BLOB,
+				       b.p, (DWORD)b.len, 0));
+	EXPECT_ST(ERROR_SUCCESS, st);
+	if (!st)
+		lt_check_public(env, k, &pub, "of a blob with leading zeros");
+	lt_blob_free(&b);
+
+	/* Bytes after the modulus are ignored, as for the private blobs. */
+	ASSERT_EQ(0, lt_pub_blob(pub.p + 24, 3, n, 256, 2048, &b));
+	b.p = realloc(b.p, b.len + 7);
+	ASSERT_NE(NULL, b.p);
+	memset(b.p + b.len, 0xff, 7);
+	st = KEEP(env, k, SslImportKey(env->prov, &k, BCRYPT_RSAPUBLIC_BLOB,
+				       b.p, (DWORD)b.len + 7, 0));
+	EXPECT_ST(ERROR_SUCCESS, st);
+	if (!st)
+		lt_check_public(env, k, &pub, "of a blob with trailing bytes");
+	lt_blob_free(&b);
+
+	/* A public key is no private key: no master secret from it. */
+	ASSERT_EQ(0, tk_hs_new(&hs, &env->rsa, SP_TLS1_2,
+			       SP_RSA_AES128_GCM_SHA256, SP_TLS1_2));
+	EXPECT_ST(NTE_BAD_KEY_STATE,
+		  lt_import_master(_metadata, env, h, &hs,
+				   lt_randoms(&l, hs.cr, hs.sr), &master));
+	/* The private key does it, so the handshake itself was fine. */
+	EXPECT_ST(ERROR_SUCCESS,
+		  lt_import_master(_metadata, env, kpriv, &hs,
+				   lt_randoms(&l, hs.cr, hs.sr), &master));
+
+	lt_blob_free(&pub);
+	lt_blob_free(&priv);
+	lt_blob_free(&full);
+	lt_blob_free(&p8);
+}
+
+/* Bad BCRYPT_RSAPUBLIC_BLOBs (contract 3.11, 4.7). */
+TEST_F_TIMEOUT(keys, public_blob_bad, SP_TIMEOUT_LONG)
+{
+	static const uint8_t e_one[] = { 0x01 }, e_two[] = { 0x02 };
+	struct lt_env *env = &self->env;
+	struct lt_blob good, b;
+	struct tk_rsa small;
+	NCRYPT_KEY_HANDLE h;
+	uint8_t n[256];
+
+#define IMPORT_PUB(p, len) KEEP(env, h, SslImportKey(env->prov, &h,	\
+				BCRYPT_RSAPUBLIC_BLOB, (PBYTE)(p), (DWORD)(len), 0))
+
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA1, &good));
+	memcpy(n, good.p + 24 + 3, sizeof(n));
+	ASSERT_EQ(0, lt_blob_dup(&good, &b));
+
+	/* Shorter than the header: not a blob. */
+	EXPECT_ST(NTE_BAD_DATA, IMPORT_PUB(b.p, sizeof(BCRYPT_RSAKEY_BLOB) - 1));
+	EXPECT_ST(NTE_BAD_DATA, IMPORT_PUB(b.p, 1));
+	/* The header alone; one byte short. */
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, sizeof(BCRYPT_RSAKEY_BLOB)));
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len - 1));
+
+	/* Magics. */
+	LT_HDR(&b, Magic) = BCRYPT_RSAPRIVATE_MAGIC;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, Magic) = 0;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, Magic) = __builtin_bswap32(BCRYPT_RSAPUBLIC_MAGIC);
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, Magic) = BCRYPT_RSAPUBLIC_MAGIC;
+
+	/* Lengths: zero, past the end, wrapping round in 32 bits, primes. */
+	LT_HDR(&b, cbPublicExp) = 0;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbPublicExp) = 3;
+	LT_HDR(&b, cbModulus) = 0;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbModulus) = 0xffffffff;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbModulus) = 256 + 0x80000000;
+	LT_HDR(&b, cbPublicExp) = 3 + 0x80000000;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbModulus) = 256;
+	LT_HDR(&b, cbPublicExp) = 3;
+	LT_HDR(&b, cbPrime1) = 1;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbPrime1) = 0;
+	LT_HDR(&b, cbPrime2) = 1;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, cbPrime2) = 0;
+
+	/* BitLength must be the modulus's. */
+	LT_HDR(&b, BitLength) = 2047;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, BitLength) = 2049;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, BitLength) = 0;
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	LT_HDR(&b, BitLength) = 2048;
+
+	/* The unchanged copy still imports. */
+	EXPECT_EQ(0, memcmp(good.p, b.p, good.len));
+	EXPECT_ST(ERROR_SUCCESS, IMPORT_PUB(b.p, b.len));
+	if (h)
+		lt_free(_metadata, env, h);
+	lt_blob_free(&b);
+
+	/* Keys the kernel refuses: n even, e = 1, e even, e = n. */
+	n[255] &= 0xfe;
+	ASSERT_EQ(0, lt_pub_blob(good.p + 24, 3, n, 256, 2048, &b));
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	lt_blob_free(&b);
+	n[255] |= 1;
+	ASSERT_EQ(0, lt_pub_blob(e_one, 1, n, 256, 2048, &b));
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	lt_blob_free(&b);
+	ASSERT_EQ(0, lt_pub_blob(e_two, 1, n, 256, 2048, &b));
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	lt_blob_free(&b);
+	ASSERT_EQ(0, lt_pub_blob(n, 256, n, 256, 2048, &b));
+	EXPECT_ST(NTE_BAD_KEY, IMPORT_PUB(b.p, b.len));
+	lt_blob_free(&b);
+
+	/* 512 bits: a well-formed key the provider does not support. */
+	ASSERT_EQ(0, tk_rsa_gen(512, &small)) TH_LOG("%s", tk_ossl_err());
+	ASSERT_EQ(0, lt_rsa_blob(small.pkey, LT_RSA1, &b));
+	EXPECT_ST(NTE_NOT_SUPPORTED, IMPORT_PUB(b.p, b.len));
+	lt_blob_free(&b);
+	tk_rsa_free(&small);
+	lt_blob_free(&good);
+#undef IMPORT_PUB
+}
+
+/* SslExportKey's documented errors (contract 3.11, 5.3). */
+TEST_F_TIMEOUT(keys, export_errors, SP_TIMEOUT)
+{
+	static const WCHAR lower[] = u"rsapublicblob";
+	static const LPCWSTR refused[] = {
+		BCRYPT_RSAPRIVATE_BLOB, BCRYPT_RSAFULLPRIVATE_BLOB,
+		SSLPROV_PKCS8_PRIVATEKEY_BLOB, BCRYPT_OPAQUE_KEY_BLOB,
+		BCRYPT_ECCPUBLIC_BLOB, lower,
+	};
+	struct lt_env *env = &self->env;
+	NCRYPT_KEY_HANDLE key, pubh, hash, master, stale;
+	NCRYPT_PROV_HANDLE other;
+	struct lt_blob priv, pub;
+	uint8_t out[600];
+	struct lt_list l;
+	struct tk_hs hs;
+	unsigned int i;
+	DWORD cb, total;
+
+#define EXPORT(prov, k, type, p, n) SslExportKey((prov), (k), (type), \
+						 (PBYTE)(p), (n), &cb, 0)
+
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA2, &priv));
+	ASSERT_EQ(0, lt_rsa_blob(env->rsa.pkey, LT_RSA1, &pub));
+	ASSERT_ST(ERROR_SUCCESS,
+		  KEEP(env, key, SslImportKey(env->prov, &key,
+					      BCRYPT_RSAPRIVATE_BLOB, priv.p,
+					      (DWORD)priv.len, 0)));
+	ASSERT_ST(ERROR_SUCCESS,
+		  KEEP(env, pubh, SslImportKey(env->prov, &pubh,
+					       BCRYPT_RSAPUBLIC_BLOB, pub.p,
+					       (DWORD)pub.len, 0)));
+	total = (DWORD)pub.len;
+
+	/* Private and other blob types: never, and nothing is written. */
+	for (i = 0; i < ARRAY_SIZE(refused); i++) {
+		cb = 0x5a5a;
+		memset(out, 0x5a, sizeof(out));
+		EXPECT_ST(NTE_NOT_SUPPORTED, EXPORT(env->prov, key, refused[i],
+						    out, sizeof(out)));
+		EXPECT_EQ(0x5a5a, cb);
+		EXPECT_EQ(0x5a, out[0]);
+		EXPECT_EQ(0x5a, out[sizeof(out) - 1]);
+	}
+
+	/* NULL pointers, flags. */
+	EXPECT_ST(NTE_INVALID_PARAMETER,
+		  SslExportKey(env->prov, key, BCRYPT_RSAPUBLIC_BLOB, out,
+			       sizeof(out), NULL, 0));
+	EXPECT_ST(NTE_INVALID_PARAMETER, EXPORT(env->prov, key, NULL, out,
+						sizeof(out)));
+	EXPECT_ST(NTE_BAD_FLAGS,
+		  SslExportKey(env->prov, key, BCRYPT_RSAPUBLIC_BLOB, out,
+			       sizeof(out), &cb, 1));
+	EXPECT_ST(NTE_BAD_FLAGS,
+		  SslExportKey(env->prov, key, BCRYPT_RSAPUBLIC_BLOB, out,
+			       sizeof(out), &cb, 0x80000000));
+
+	/* Too small: the size comes back, the buffer stays as it was. */
+	memset(out, 0x5a, sizeof(out));
+	cb = 0;
+	EXPECT_ST(NTE_BUFFER_TOO_SMALL, EXPORT(env->prov, key,
+					       BCRYPT_RSAPUBLIC_BLOB, out,
+					       total - 1));
+	EXPECT_EQ(total, cb);
+	EXPECT_EQ(0x5a, out[0]);
+	EXPECT_EQ(0x5a, out[total - 2]);
+	cb = 0;
+	EXPECT_ST(NTE_BUFFER_TOO_SMALL, EXPORT(env->prov, pubh,
+					       BCRYPT_RSAPUBLIC_BLOB, out, 0));
+	EXPECT_EQ(total, cb);
+	/* Exactly enough. */
+	EXPECT_ST(ERROR_SUCCESS, EXPORT(env->prov, key, BCRYPT_RSAPUBLIC_BLOB,
+					out, total));
+	EXPECT_EQ(0, memcmp(pub.p, out, total));
+
+	/* Keys without a public blob. */
+	ASSERT_EQ(0, tk_hs_new(&hs, &env->rsa, SP_TLS1_2,
+			       SP_RSA_AES128_GCM_SHA256, SP_TLS1_2));
+	ASSERT_ST(ERROR_SUCCESS,
+		  lt_import_master(_metadata, env, key, &hs,
+				   lt_randoms(&l, hs.cr, hs.sr), &master));
+	EXPECT_ST(NTE_NOT_SUPPORTED, EXPORT(env->prov, master,
+					    BCRYPT_RSAPUBLIC_BLOB, out,
+					    sizeof(out)));
+
+	/* Handles: a hash, 0, garbage, a provider, a freed key. */
+	ASSERT_ST(ERROR_SUCCESS,
+		  KEEP(env, hash, SslCreateHandshakeHash(env->prov, &hash,
+							 SP_TLS1_2,
+							 SP_RSA_AES128_GCM_SHA256,
+							 0)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->prov, hash,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->prov, 0,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->prov, LT_GARBAGE_HANDLE,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->prov, env->prov,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	ASSERT_ST(ERROR_SUCCESS,
+		  KEEP(env, stale, SslImportKey(env->prov, &stale,
+						BCRYPT_RSAPUBLIC_BLOB, pub.p,
+						(DWORD)pub.len, 0)));
+	lt_free(_metadata, env, stale);
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->prov, stale,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+
+	/* Provider handles: 0, garbage, freed, another provider's. */
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(0, key, BCRYPT_RSAPUBLIC_BLOB,
+					     out, sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(LT_GARBAGE_PROV, key,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(env->stale_prov, key,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(key, key, BCRYPT_RSAPUBLIC_BLOB,
+					     out, sizeof(out)));
+	ASSERT_ST(ERROR_SUCCESS, SslOpenProvider(&other, NULL, 0));
+	EXPECT_ST(NTE_INVALID_HANDLE, EXPORT(other, key,
+					     BCRYPT_RSAPUBLIC_BLOB, out,
+					     sizeof(out)));
+	EXPECT_ST(ERROR_SUCCESS, SslFreeObject(other, 0));
+
+	/* None of that disturbed a good export. */
+	lt_check_public(env, pubh, &pub, "after the errors");
+	lt_blob_free(&priv);
+	lt_blob_free(&pub);
+#undef EXPORT
 }
 
 /* Load the program's key into the key store for uid 0 (raw ioctl). */

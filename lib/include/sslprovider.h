@@ -789,6 +789,25 @@ typedef SECURITY_STATUS (WINAPI *SslOpenPrivateKeyFn)(
 	_In_ PCCERT_CONTEXT pCertContext,
 	_In_ DWORD dwFlags);
 
+/*
+ * SslImportKey - blob types (pszBlobType, compared exactly):
+ *  - BCRYPT_RSAPRIVATE_BLOB, BCRYPT_RSAFULLPRIVATE_BLOB (Windows layouts)
+ *    and SSLPROV_PKCS8_PRIVATEKEY_BLOB (PKCS#8 or PKCS#1 DER; a Linux
+ *    extension): a private key that lives only in kernel memory.
+ *  - BCRYPT_RSAPUBLIC_BLOB: an RSA public key object.  Choices where the
+ *    contract is silent: BitLength must be the modulus's exact bit length
+ *    and cbModulus at least (BitLength + 7) / 8, cbPrime1 = cbPrime2 = 0;
+ *    leading zero bytes in e or n are accepted; bytes after n are ignored.
+ *    A malformed header or key (even n, e even, e = 1, e >= n) is
+ *    NTE_BAD_KEY, a blob shorter than its header NTE_BAD_DATA, a modulus
+ *    outside 1024..16384 bits NTE_NOT_SUPPORTED.  A public key object can
+ *    only be exported: used where a private key is wanted it gives
+ *    NTE_BAD_KEY_STATE.
+ *  - Anything else (ECC, opaque blobs): NTE_NOT_SUPPORTED.
+ * Keys held in the Linux kernel keyring are not supported: private keys
+ * come from SslImportKey or from the module's own key store (sslprovctl,
+ * SslOpenPrivateKey).
+ */
 SSLPROV_API SECURITY_STATUS WINAPI SslImportKey(
 	_In_ NCRYPT_PROV_HANDLE hSslProvider,
 	_Out_ NCRYPT_KEY_HANDLE *phKey,
@@ -805,6 +824,17 @@ typedef SECURITY_STATUS (WINAPI *SslImportKeyFn)(
 	_In_ DWORD cbKeyBlob,
 	_In_ DWORD dwFlags);
 
+/*
+ * SslExportKey - only BCRYPT_RSAPUBLIC_BLOB, of an RSA public or private
+ * key object: the public half, minimal (no leading zeros in e, cbModulus =
+ * (BitLength + 7) / 8).  Private, full-private, PKCS#8 and other blob
+ * types give NTE_NOT_SUPPORTED and write nothing: no secret is ever
+ * exported.  A master or session key has no public blob
+ * (NTE_NOT_SUPPORTED); a hash is NTE_INVALID_HANDLE.  pbOutput NULL asks
+ * for the size in *pcbResult; cbOutput too small gives
+ * NTE_BUFFER_TOO_SMALL with the size in *pcbResult and pbOutput untouched.
+ * NULL pcbResult or pszBlobType: NTE_INVALID_PARAMETER; dwFlags: must be 0.
+ */
 SSLPROV_API SECURITY_STATUS WINAPI SslExportKey(
 	_In_ NCRYPT_PROV_HANDLE hSslProvider,
 	_In_ NCRYPT_KEY_HANDLE hKey,
