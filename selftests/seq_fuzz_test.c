@@ -80,6 +80,8 @@ struct worker {
 	uint8_t *in, *out;	/* record buffers */
 	uint32_t stale[MAX_STALE];
 	int nstale;
+	uint32_t foreign[4];	/* handles of the previous sequence's file */
+	int foreign_fd;		/* ... which was this one, or -1 */
 	double deadline;
 	unsigned long iters;
 	bool mutating;		/* this sequence may mutate calls */
@@ -260,8 +262,11 @@ static bool mut_handle(struct worker *w, uint32_t *h, uint32_t wrong)
 	case 0:
 		*h = w->nstale ? w->stale[rnd(w, w->nstale)] : 0x7fffffff;
 		break;
-	case 1:	/* a handle of another file: small numbers name objects there */
-		*h = 1 + rnd(w, 8);
+	case 1:	/* a handle of another file */
+		if (w->foreign_fd != w->fd && w->foreign[0])
+			*h = w->foreign[rnd(w, 4)];
+		else
+			*h = 1 + rnd(w, 8);
 		break;
 	case 2:
 		*h = (uint32_t)sp_rand64(&w->rng);
@@ -612,6 +617,12 @@ static void fz_sequence(struct worker *w)
 			if (!chance(w, 6))
 				fz_free(w, all[i], other);
 	}
+	w->foreign[0] = key;
+	w->foreign[1] = master;
+	w->foreign[2] = ws;
+	w->foreign[3] = rc;
+	/* a private file's number may come back: its handles are foreign */
+	w->foreign_fd = own_fd ? -1 : w->fd;
 out:
 	if (own_fd)
 		close(w->fd);
@@ -635,6 +646,7 @@ static void *fz_worker(void *arg)
 static int worker_init(struct worker *w, int id, uint64_t seed)
 {
 	w->id = id;
+	w->foreign_fd = -1;
 	w->rng = seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(id + 1));
 	w->rng = w->rng ?: 1;
 	w->rw = sp_map_guarded(1);
