@@ -18,7 +18,7 @@ struct sslprov_file *sslprov_file_create(void)
 {
 	struct sslprov_file *file;
 
-	file = kzalloc(sizeof(*file), GFP_KERNEL_ACCOUNT);
+	file = kzalloc(sizeof(*file), SSLPROV_GFP_USER);
 	if (!file)
 		return NULL;
 	xa_init_flags(&file->objs, XA_FLAGS_ALLOC1);
@@ -61,7 +61,7 @@ int sslprov_obj_publish(struct sslprov_file *file, struct sslprov_obj *obj,
 		goto out_uncount;
 	}
 	ret = xa_alloc_cyclic(&file->objs, handle, obj, xa_limit_31b,
-			      &file->next_handle, GFP_KERNEL_ACCOUNT);
+			      &file->next_handle, SSLPROV_GFP_USER);
 	if (ret < 0)
 		goto out_uncount;
 	return 0;

@@ -84,7 +84,7 @@ static struct shash_desc *sslprov_desc_alloc(const char *name)
 	if (IS_ERR(tfm))
 		return ERR_CAST(tfm);
 	desc = kzalloc(sizeof(*desc) + crypto_shash_descsize(tfm),
-		       GFP_KERNEL_ACCOUNT);
+		       SSLPROV_GFP_USER);
 	if (!desc)
 		return ERR_PTR(-ENOMEM);
 	desc->tfm = tfm;
@@ -112,7 +112,7 @@ static struct sslprov_hash *sslprov_hash_alloc(u32 protocol,
 	struct sslprov_hash *hash;
 	int i, ret;
 
-	hash = kzalloc(sizeof(*hash), GFP_KERNEL_ACCOUNT);
+	hash = kzalloc(sizeof(*hash), SSLPROV_GFP_USER);
 	if (!hash)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&hash->lock);
@@ -231,7 +231,7 @@ long sslprov_ioctl_hash_update(struct sslprov_file *file, void __user *uarg)
 	hash = sslprov_to_hash(obj);
 
 	/* Copy all input first, so a bad pointer leaves the state as it was. */
-	data = kvmalloc(max_t(u32, args.len, 1), GFP_KERNEL_ACCOUNT);
+	data = kvmalloc(max_t(u32, args.len, 1), SSLPROV_GFP_USER);
 	if (!data) {
 		ret = -ENOMEM;
 		goto out_put;

@@ -95,7 +95,7 @@ sslprov_master_from_rsa(struct sslprov_file *file,
 			      SSLPROV_OBJ_PRIVATE_KEY);
 	if (IS_ERR(obj))
 		return ERR_CAST(obj);
-	master = kzalloc(sizeof(*master), GFP_KERNEL_ACCOUNT);
+	master = kzalloc(sizeof(*master), SSLPROV_GFP_USER);
 	if (!master) {
 		ret = -ENOMEM;
 		goto out_put;

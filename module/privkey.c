@@ -33,7 +33,7 @@ int sslprov_private_key_publish(struct sslprov_file *file,
 	struct sslprov_private_key *key;
 	int ret;
 
-	key = kzalloc(sizeof(*key), GFP_KERNEL_ACCOUNT);
+	key = kzalloc(sizeof(*key), SSLPROV_GFP_USER);
 	if (!key)
 		return -ENOMEM;
 	kref_get(&rsa->ref);
@@ -61,7 +61,7 @@ struct sslprov_rsa *sslprov_rsa_from_user(u64 uptr, u32 len)
 
 	if (!len || len > SSLPROV_MAX_KEY_DER)
 		return ERR_PTR(-EINVAL);
-	der = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	der = kmalloc(len, SSLPROV_GFP_USER);
 	if (!der)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(der, u64_to_user_ptr(uptr), len))

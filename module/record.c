@@ -168,7 +168,7 @@ static int sslprov_gcm_crypt(struct sslprov_session_key *key, u8 *buf,
 
 	lockdep_assert_held(&key->lock);
 
-	req = aead_request_alloc(key->aead, GFP_KERNEL_ACCOUNT);
+	req = aead_request_alloc(key->aead, SSLPROV_GFP_USER);
 	if (!req)
 		return -ENOMEM;
 	sg_init_one(&sg, buf, total);
@@ -271,7 +271,7 @@ static int sslprov_encrypt(struct sslprov_session_key *key,
 	int ret;
 
 	buf = kmalloc(sslprov_record_buf_size(args->in_len),
-		      GFP_KERNEL_ACCOUNT);
+		      SSLPROV_GFP_USER);
 	if (!buf)
 		return -ENOMEM;
 	if (copy_from_user(buf + SSLPROV_AAD_LEN, u64_to_user_ptr(args->in),
@@ -385,7 +385,7 @@ static int sslprov_decrypt(struct sslprov_session_key *key,
 	int ret;
 
 	/* in_len == AAD + len + tag + explicit nonce: the same sizes again. */
-	buf = kmalloc(sslprov_record_buf_size(len), GFP_KERNEL_ACCOUNT);
+	buf = kmalloc(sslprov_record_buf_size(len), SSLPROV_GFP_USER);
 	if (!buf)
 		return -ENOMEM;
 	if (copy_from_user(buf, u64_to_user_ptr(args->in), args->in_len)) {

@@ -480,7 +480,7 @@ struct sslprov_rsa *sslprov_rsa_create(const u8 *der, unsigned int len)
 	    !raw.dp_sz || !raw.dq_sz || !raw.qinv_sz)
 		return ERR_PTR(-EILSEQ);
 
-	priv = kzalloc(sizeof(*priv), GFP_KERNEL_ACCOUNT);
+	priv = kzalloc(sizeof(*priv), SSLPROV_GFP_USER);
 	if (!priv)
 		return ERR_PTR(-ENOMEM);
 	kref_init(&priv->pub.ref);

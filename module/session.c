@@ -49,7 +49,7 @@ sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 
 	if (suite->cipher != SSLPROV_CIPHER_AES_GCM)
 		return ERR_PTR(-EOPNOTSUPP);
-	sk = kzalloc(sizeof(*sk), GFP_KERNEL_ACCOUNT);
+	sk = kzalloc(sizeof(*sk), SSLPROV_GFP_USER);
 	if (!sk)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&sk->lock);
@@ -111,7 +111,7 @@ static int sslprov_master_claim(struct sslprov_master *master,
 	if (ret)
 		goto out;
 	grown = krealloc_array(master->derived, master->nr_derived + 1,
-			       sizeof(*grown), GFP_KERNEL_ACCOUNT);
+			       sizeof(*grown), SSLPROV_GFP_USER);
 	if (!grown) {
 		ret = -ENOMEM;
 		goto out;

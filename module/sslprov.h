@@ -9,9 +9,20 @@
 #ifndef SSLPROV_H
 #define SSLPROV_H
 
+#include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
+
+/*
+ * Memory an unprivileged caller makes the module hold (objects, handle
+ * table, the file) or sizes (input and record buffers): charged to the
+ * caller's memory cgroup, and at the cgroup's limit the call fails with
+ * -ENOMEM instead of invoking the OOM killer on the caller's behalf or
+ * logging an allocation failure the caller asked for.
+ */
+#define SSLPROV_GFP_USER	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+				 __GFP_NOWARN)
 
 enum sslprov_obj_type {
 	SSLPROV_OBJ_HASH,
