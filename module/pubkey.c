@@ -109,7 +109,7 @@ sslprov_pubkey_parse(const u8 *der, u32 len)
 		return ERR_PTR(ret);
 
 	key = kzalloc(struct_size(key, bytes, raw.e_sz + raw.n_sz),
-		      GFP_KERNEL_ACCOUNT);
+		      SSLPROV_GFP_USER);
 	if (!key)
 		return ERR_PTR(-ENOMEM);
 	key->bits = sslprov_be_bits(raw.n, raw.n_sz);
@@ -129,7 +129,7 @@ static struct sslprov_public_key *sslprov_pubkey_from_user(u64 uptr, u32 len)
 
 	if (!len || len > SSLPROV_MAX_KEY_DER)
 		return ERR_PTR(-EINVAL);
-	der = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	der = kmalloc(len, SSLPROV_GFP_USER);
 	if (!der)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(der, u64_to_user_ptr(uptr), len))
@@ -214,7 +214,7 @@ static int sslprov_pubkey_copy_out(struct sslprov_obj *obj,
 	u8 *buf;
 	int ret;
 
-	buf = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	buf = kmalloc(len, SSLPROV_GFP_USER);
 	if (!buf)
 		return -ENOMEM;
 	ret = sslprov_pubkey_bytes(obj, args, buf);
