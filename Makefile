@@ -5,6 +5,7 @@
 #   make                 module (for KDIR), library, tools, example, selftests
 #   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
+#   make bench           the benchmark in a VM (KERNEL=6.1, or KERNEL=6.12)
 #   make install         library, headers, pkg-config file (PREFIX, DESTDIR)
 #   make modules_install the module, then depmod
 #
@@ -21,7 +22,7 @@ KSRC := $(BUILD)/ksrc
 export KSRC KSRC_TARBALL
 
 .PHONY: all module lib tools examples selftests modules_install install \
-	clean check lint ksrc demo
+	clean check lint ksrc demo bench bench-build
 
 all: module lib tools examples selftests
 
@@ -56,6 +57,16 @@ demo:
 	scripts/setup
 	scripts/demo
 
+# build/bin/sslprov-bench; "make bench" runs it in the test VM and writes
+# build/bench/results.json and build/bench/bench.png.
+KERNEL ?= 6.1
+bench-build: lib
+	$(MAKE) -C bench
+
+bench:
+	scripts/setup
+	scripts/bench --kernel $(KERNEL)
+
 # checkpatch.pl and the kselftest harness come from Debian's linux-source
 # package; they are extracted into build/, never committed.
 ksrc: $(KSRC)/.stamp
@@ -80,5 +91,6 @@ clean:
 	$(MAKE) -C lib clean
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C examples clean
+	-$(MAKE) -C bench clean
 	-$(MAKE) -C selftests clean
 	rm -rf $(BUILD)
