@@ -5,6 +5,9 @@
 #   make                 module (for KDIR), library, tools, example, selftests
 #   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
+#   make fuzz            libFuzzer targets on the host, long ioctl fuzz and the
+#                        constant-time test in a VM (FUZZ_TIME=seconds, default 600)
+#   make fuzz-build      only build the libFuzzer targets into build/fuzz/
 #   make install         library, headers, pkg-config file (PREFIX, DESTDIR)
 #   make modules_install the module, then depmod
 #
@@ -21,7 +24,7 @@ KSRC := $(BUILD)/ksrc
 export KSRC KSRC_TARBALL
 
 .PHONY: all module lib tools examples selftests modules_install install \
-	clean check lint ksrc demo
+	clean check lint ksrc demo fuzz fuzz-build
 
 all: module lib tools examples selftests
 
@@ -75,10 +78,19 @@ lint: ksrc
 check:
 	scripts/check
 
+fuzz-build:
+	$(MAKE) -C fuzz
+
+# scripts/fuzz reads FUZZ_TIME and the other FUZZ_* knobs from the environment.
+export FUZZ_TIME
+fuzz:
+	scripts/fuzz
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C lib clean
 	-$(MAKE) -C tools clean
 	-$(MAKE) -C examples clean
 	-$(MAKE) -C selftests clean
+	-$(MAKE) -C fuzz clean
 	rm -rf $(BUILD)

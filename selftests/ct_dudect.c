@@ -292,7 +292,7 @@ static int test_tag(int fd, const struct tk_rsa *rsa, uint32_t key, size_t n)
 		/* The tag is the record's last 16 bytes. */
 		rec[c ? rlen - 1 : rlen - TK_GCM_TAG] ^= 0x01;
 		t0 = now_ns();
-		ret = tk_record(fd, SSLPROV_IOC_DECRYPT, rd, TK_CT_APPDATA, i,
+		ret = tk_record(fd, SSLPROV_IOC_DECRYPT, rd, 0, i,
 				rec, rlen, out, sizeof(out), &olen);
 		t1 = now_ns();
 		if (ret != -EBADMSG) {
