@@ -6,6 +6,9 @@
 #   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
 #   make bench           the benchmark in a VM (KERNEL=6.1, or KERNEL=6.12)
+#   make fuzz            libFuzzer targets on the host, long ioctl fuzz and the
+#                        constant-time test in a VM (FUZZ_TIME=seconds, default 600)
+#   make fuzz-build      only build the libFuzzer targets into build/fuzz/
 #   make install         library, headers, pkg-config file (PREFIX, DESTDIR)
 #   make modules_install the module, then depmod
 #
@@ -22,7 +25,7 @@ KSRC := $(BUILD)/ksrc
 export KSRC KSRC_TARBALL
 
 .PHONY: all module lib tools examples selftests modules_install install \
-	clean check lint ksrc demo bench bench-build
+	clean check lint ksrc demo bench bench-build fuzz fuzz-build
 
 all: module lib tools examples selftests
 
@@ -86,6 +89,14 @@ lint: ksrc
 check:
 	scripts/check
 
+fuzz-build:
+	$(MAKE) -C fuzz
+
+# FUZZ_TIME=... and the other FUZZ_* knobs (scripts/fuzz) reach it from the
+# command line or the environment.
+fuzz:
+	scripts/fuzz
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	$(MAKE) -C lib clean
@@ -93,4 +104,5 @@ clean:
 	-$(MAKE) -C examples clean
 	-$(MAKE) -C bench clean
 	-$(MAKE) -C selftests clean
+	-$(MAKE) -C fuzz clean
 	rm -rf $(BUILD)

@@ -9,22 +9,59 @@
  * counters must be back where they were.
  *
  * The seed is printed; replay a failure with SSLPROV_SEED=<seed>.  The
- * number of calls is SSLPROV_FUZZ_ITERS (default 4000).
+ * number of calls is SSLPROV_FUZZ_ITERS (default 4000).  SSLPROV_FUZZ_SECONDS
+ * (unset by default) also bounds random_ioctls and threads_one_file by time,
+ * each, and then lifts the default call count: "make fuzz" runs them for
+ * minutes (keep it under the 900 s test timeout).  The number of calls made
+ * is printed, so a time-bounded failure replays with SSLPROV_SEED and
+ * SSLPROV_FUZZ_ITERS.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "sslprov_test.h"
 
 #define NFDS		3
+
+/* SSLPROV_FUZZ_SECONDS from now, in CLOCK_MONOTONIC ns; 0 when unset. */
+static uint64_t fuzz_deadline(void)
+{
+	unsigned long secs = sp_env_ulong("SSLPROV_FUZZ_SECONDS", 0);
+	struct timespec ts;
+
+	if (!secs)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec +
+	       (uint64_t)secs * 1000000000ULL;
+}
+
+static bool fuzz_expired(uint64_t deadline)
+{
+	struct timespec ts;
+
+	if (!deadline)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec >=
+	       deadline;
+}
+
+/* SSLPROV_FUZZ_ITERS; without it, 4000, or no limit when time-bounded. */
+static unsigned long fuzz_iters(uint64_t deadline)
+{
+	return sp_env_ulong("SSLPROV_FUZZ_ITERS", deadline ? ~0UL : 4000);
+}
 #define MAX_TRACKED	64
 #define ARENA_PAGES	4
 
@@ -510,13 +547,14 @@ static void fuzz_one(struct __test_metadata *_metadata,
 
 TEST_F_TIMEOUT(fuzz, random_ioctls, SP_TIMEOUT_LONG)
 {
-	unsigned long iters = sp_env_ulong("SSLPROV_FUZZ_ITERS", 4000);
+	uint64_t deadline = fuzz_deadline();
+	unsigned long iters = fuzz_iters(deadline);
 	char diff[256], hist[512];
 	unsigned long i;
 	size_t off = 0;
 	int e;
 
-	for (i = 0; i < iters; i++) {
+	for (i = 0; i < iters && !fuzz_expired(deadline); i++) {
 		fuzz_one(_metadata, self, i);
 		/* Now and then a file goes away with what it holds. */
 		if (rnd(self, 500) == 0) {
@@ -556,6 +594,7 @@ struct race {
 	uint32_t ring[RING];		/* handles, some live, some freed */
 	int stop;
 	unsigned long iters;
+	uint64_t deadline;		/* SSLPROV_FUZZ_SECONDS, or 0 */
 };
 
 struct racer {
@@ -578,6 +617,9 @@ static void *racer_main(void *arg)
 
 	for (i = 0; i < race->iters &&
 		    !__atomic_load_n(&race->stop, __ATOMIC_RELAXED); i++) {
+		/* A clock read per 256 calls: the race stays tight. */
+		if (!(i & 255) && fuzz_expired(race->deadline))
+			break;
 		op = sp_rand_below(&r->rng, 6);
 		h = __atomic_load_n(&race->ring[sp_rand_below(&r->rng, RING)],
 				    __ATOMIC_RELAXED);
@@ -637,7 +679,8 @@ TEST_F_TIMEOUT(fuzz, threads_one_file, SP_TIMEOUT_LONG)
 
 	memset(&race, 0, sizeof(race));
 	race.fd = self->fds[0];
-	race.iters = sp_env_ulong("SSLPROV_FUZZ_ITERS", 4000) / 2;
+	race.deadline = fuzz_deadline();
+	race.iters = fuzz_iters(race.deadline) / 2;
 	for (i = 0; i < RING; i++)
 		ASSERT_EQ(0, sp_new_hash(race.fd, &race.ring[i]));
 	memset(r, 0, sizeof(r));
