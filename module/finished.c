@@ -43,11 +43,11 @@ static int sslprov_finished_compute(struct sslprov_file *file,
 	ret = sslprov_hash_digest(sslprov_to_hash(hobj), digest, &dlen);
 	if (ret)
 		goto out_put_hash;
-	ret = sslprov_prf(master->protocol, master->suite, master->secret,
-			  SSLPROV_MASTER_LEN,
-			  args->flags == SSLPROV_CLIENT ? "client finished" :
-							  "server finished",
-			  digest, dlen, NULL, 0, out, SSLPROV_VERIFY_DATA_LEN);
+	ret = sslprov_prf_keyed(&master->prf,
+				args->flags == SSLPROV_CLIENT ?
+				"client finished" : "server finished",
+				digest, dlen, NULL, 0, out,
+				SSLPROV_VERIFY_DATA_LEN);
 	memzero_explicit(digest, sizeof(digest));
 out_put_hash:
 	sslprov_obj_put(hobj);

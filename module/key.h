@@ -6,6 +6,7 @@
 #define SSLPROV_KEY_H
 
 #include <crypto/aead.h>
+#include <crypto/hash.h>
 #include <linux/mpi.h>
 #include <linux/mutex.h>
 
@@ -64,12 +65,24 @@ struct sslprov_private_key {
 };
 
 /**
+ * struct sslprov_prf_key - the TLS PRF keyed with one secret.
+ * @tfm: TLS 1.2: @tfm[0], HMAC with the suite's hash; TLS 1.0 and 1.1:
+ *	HMAC-MD5 keyed with the secret's first half and HMAC-SHA1 with its
+ *	second.  Only ever used through descriptors on the caller's stack
+ *	after setkey, so any number of callers may share it.
+ */
+struct sslprov_prf_key {
+	struct crypto_shash *tfm[2];
+};
+
+/**
  * struct sslprov_master - a TLS 1.0-1.2 master secret.
  * @obj: object header.
  * @protocol: wire protocol version.
  * @suite: the negotiated suite.
  * @side: SSLPROV_CLIENT or SSLPROV_SERVER.
- * @secret: the 48-byte master secret.
+ * @prf: the PRF keyed with the 48-byte master secret (HMAC transforms
+ *	with their keyed states); the secret itself is not kept.
  * @lock: guards @derived and @nr_derived.
  * @derived: SHA-256 of each (server_random, client_random, side) that
  *	session keys were derived from; a repeat would give the same GCM keys
@@ -81,7 +94,7 @@ struct sslprov_master {
 	u32 protocol;
 	const struct sslprov_suite *suite;
 	u32 side;
-	u8 secret[SSLPROV_MASTER_LEN];
+	struct sslprov_prf_key prf;
 	struct mutex lock;	/* see @lock above */
 	u8 (*derived)[32];
 	unsigned int nr_derived;
@@ -139,6 +152,14 @@ sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 			   bool write, const u8 *key, const u8 *fixed_iv);
 
 /* prf.c */
+int sslprov_prf_key_init(struct sslprov_prf_key *key, u32 protocol,
+			 const struct sslprov_suite *suite, const u8 *secret,
+			 unsigned int secret_len);
+void sslprov_prf_key_destroy(struct sslprov_prf_key *key);
+int sslprov_prf_keyed(const struct sslprov_prf_key *key, const char *label,
+		      const u8 *seed1, unsigned int seed1_len,
+		      const u8 *seed2, unsigned int seed2_len,
+		      u8 *out, unsigned int out_len);
 int sslprov_prf(u32 protocol, const struct sslprov_suite *suite,
 		const u8 *secret, unsigned int secret_len, const char *label,
 		const u8 *seed1, unsigned int seed1_len,

@@ -22,6 +22,7 @@ static void sslprov_master_destroy(struct sslprov_obj *obj)
 	struct sslprov_master *master = sslprov_to_master(obj);
 
 	kfree(master->derived);
+	sslprov_prf_key_destroy(&master->prf);
 	mutex_destroy(&master->lock);
 	kfree_sensitive(master);
 }
@@ -59,25 +60,34 @@ static int sslprov_master_check(const struct sslprov_master_import *args,
 	return 0;
 }
 
-/* Premaster to master secret, then the premaster is gone. */
+/*
+ * Premaster to master secret, then the premaster is gone; the master
+ * secret is kept only as the keyed PRF that every later use needs.
+ */
 static int sslprov_master_derive(struct sslprov_master *master,
 				 const struct sslprov_master_import *args,
 				 u8 premaster[48])
 {
+	u8 secret[SSLPROV_MASTER_LEN];
 	int ret;
 
 	if (args->session_hash_len)
 		ret = sslprov_prf(master->protocol, master->suite, premaster, 48,
 				  "extended master secret", args->session_hash,
 				  args->session_hash_len, NULL, 0,
-				  master->secret, SSLPROV_MASTER_LEN);
+				  secret, SSLPROV_MASTER_LEN);
 	else
 		ret = sslprov_prf(master->protocol, master->suite, premaster, 48,
 				  "master secret", args->client_random,
 				  SSLPROV_RANDOM_LEN, args->server_random,
-				  SSLPROV_RANDOM_LEN, master->secret,
+				  SSLPROV_RANDOM_LEN, secret,
 				  SSLPROV_MASTER_LEN);
 	memzero_explicit(premaster, 48);
+	if (!ret)
+		ret = sslprov_prf_key_init(&master->prf, master->protocol,
+					   master->suite, secret,
+					   SSLPROV_MASTER_LEN);
+	memzero_explicit(secret, sizeof(secret));
 	return ret;
 }
 

@@ -151,11 +151,10 @@ static int sslprov_session_pair(const struct sslprov_master *master,
 	u8 block[SSLPROV_MAX_KEY_BLOCK];
 	int i, ret;
 
-	ret = sslprov_prf(master->protocol, suite, master->secret,
-			  SSLPROV_MASTER_LEN, "key expansion",
-			  args->server_random, SSLPROV_RANDOM_LEN,
-			  args->client_random, SSLPROV_RANDOM_LEN,
-			  block, 2 * (klen + ivlen));
+	ret = sslprov_prf_keyed(&master->prf, "key expansion",
+				args->server_random, SSLPROV_RANDOM_LEN,
+				args->client_random, SSLPROV_RANDOM_LEN,
+				block, 2 * (klen + ivlen));
 	for (i = 0; i < 2 && !ret; i++) {
 		/* Client's keys write when we are the client. */
 		bool write = (i == 0) == (side == SSLPROV_CLIENT);
