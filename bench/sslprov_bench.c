@@ -33,7 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -52,6 +54,8 @@
 #include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include <linux/sslprov.h>
 
 #include "sslprovider.h"
 
@@ -873,6 +877,69 @@ out:
 	return ret;
 }
 
+/* The Finished computation alone, on a hash that already holds 4 KiB. */
+struct fin1 {
+	struct fin *f;
+	NCRYPT_HASH_HANDLE h;
+	EVP_MD_CTX *md;
+};
+
+static int fin1_sslprov(void *ctx, long i)
+{
+	struct fin1 *s = ctx;
+	uint8_t out[12];
+
+	(void)i;
+	return SslComputeFinishedHash(s->f->prov, s->f->master, s->h, out,
+				      sizeof(out), NCRYPT_SSL_CLIENT_FLAG) ? -1 : 0;
+}
+
+static int fin1_openssl(void *ctx, long i)
+{
+	struct fin1 *s = ctx;
+	EVP_MD_CTX *cp = EVP_MD_CTX_new();
+	uint8_t hash[32], out[12];
+	unsigned int hl = 0;
+	int ret = -1;
+
+	(void)i;
+	if (cp && EVP_MD_CTX_copy_ex(cp, s->md) == 1 &&
+	    EVP_DigestFinal_ex(cp, hash, &hl) == 1)
+		ret = ossl_prf(s->f->k, "SHA256", s->f->ms, MS_LEN,
+			       "client finished", hash, hl, NULL, 0, out,
+			       sizeof(out));
+	EVP_MD_CTX_free(cp);
+	return ret;
+}
+
+static void bench_finished_alone(struct fin *f)
+{
+	struct fin1 s = { .f = f };
+	struct alt a[2] = {
+		{ .name = "sslprov", .op = fin1_sslprov, .ctx = &s },
+		{ .name = "OpenSSL copy + final + TLS1-PRF", .op = fin1_openssl,
+		  .ctx = &s },
+	};
+	int m;
+
+	check_st(SslCreateHandshakeHash(f->prov, &s.h, TLS1_2_PROTOCOL_VERSION,
+					TLS_RSA_WITH_AES_128_GCM_SHA256, 0),
+		 "SslCreateHandshakeHash");
+	s.md = EVP_MD_CTX_new();
+	if (!s.md || EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1)
+		die("EVP_DigestInit_ex");
+	for (m = 0; m < FIN_MSGS; m++) {
+		check_st(SslHashHandshake(f->prov, s.h, f->msgs + m * FIN_MSG_LEN,
+					  FIN_MSG_LEN, 0), "SslHashHandshake");
+		EVP_DigestUpdate(s.md, f->msgs + m * FIN_MSG_LEN, FIN_MSG_LEN);
+	}
+	rows_from("finished-only", "SslComputeFinishedHash alone (hash already built)",
+		  a, 2, "op/s", GOAL_NONE, 0, false,
+		  "one ioctl per op: the PRF over the running hash, no hashing of messages");
+	EVP_MD_CTX_free(s.md);
+	SslFreeObject(s.h, 0);
+}
+
 static void bench_finished(NCRYPT_PROV_HANDLE prov, NCRYPT_KEY_HANDLE key,
 			   EVP_PKEY *pkey)
 {
@@ -911,9 +978,55 @@ static void bench_finished(NCRYPT_PROV_HANDLE prov, NCRYPT_KEY_HANDLE key,
 	}
 	rows_from("finished", "SslComputeFinishedHash (4 KiB transcript)", a, 2,
 		  "op/s", GOAL_MIN, 1.0, false,
-		  "per op: new hash, 8 x 512 B SslHashHandshake, Finished, free");
+		  "per op: new hash, 8 x 512 B SslHashHandshake, Finished, free (11 ioctls)");
+	bench_finished_alone(&s);
 	EVP_KDF_CTX_free(s.k);
 	SslFreeObject(s.master, 0);
+}
+
+/* --- the kernel boundary ------------------------------------------------- */
+
+/*
+ * What every sslprov call pays before any cryptography: one ioctl round
+ * trip (the cheapest, SSLPROV_IOC_GET_INFO: copy_struct_from_user, a few
+ * reads, copy_to_user) next to the cheapest system call there is.  Rows
+ * whose OpenSSL side makes no system call at all are bounded by this.
+ */
+struct boundary {
+	int fd;
+};
+
+static int info_ioctl(void *ctx, long i)
+{
+	struct boundary *s = ctx;
+	struct sslprov_info in = { .size = sizeof(in) };
+
+	(void)i;
+	return ioctl(s->fd, SSLPROV_IOC_GET_INFO, &in) ? -1 : 0;
+}
+
+static int null_syscall(void *ctx, long i)
+{
+	(void)ctx;
+	(void)i;
+	return syscall(SYS_getppid) > 0 ? 0 : -1;
+}
+
+static void bench_boundary(void)
+{
+	struct boundary s;
+	struct alt a[2] = {
+		{ .name = "sslprov", .op = info_ioctl, .ctx = &s },
+		{ .name = "getppid() system call", .op = null_syscall, .ctx = &s },
+	};
+
+	s.fd = open("/dev/sslprov", O_RDWR | O_CLOEXEC);
+	if (s.fd < 0)
+		die("/dev/sslprov: %s", strerror(errno));
+	rows_from("boundary", "one ioctl round trip (SSLPROV_IOC_GET_INFO)", a, 2,
+		  "op/s", GOAL_NONE, 0, false,
+		  "the floor under every sslprov call; OpenSSL's in-process calls make no system call");
+	close(s.fd);
 }
 
 /* --- 4. records: SslEncryptPacket / SslDecryptPacket ---------------------- */
@@ -1998,6 +2111,8 @@ int main(int argc, char **argv)
 	cert = make_cert(pkey);
 	rsa_import(prov, pkey, &key);
 
+	note("kernel boundary");
+	bench_boundary();
 	note("key exchange");
 	bench_import(prov, 2048);
 	bench_import(prov, 3072);
