@@ -51,6 +51,7 @@ int sslprov_rsa_decrypt_premaster(struct sslprov_rsa *rsa, const u8 *enc,
 bool sslprov_der_exact(const u8 *der, unsigned int len);
 int sslprov_mpi_to_be(MPI a, u8 *out, unsigned int len);
 
+u8 *sslprov_der_from_user(u64 uptr, u32 len);
 struct sslprov_rsa *sslprov_rsa_from_user(u64 uptr, u32 len);
 int sslprov_private_key_publish(struct sslprov_file *file,
 				struct sslprov_rsa *rsa, u32 *handle);

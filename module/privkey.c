@@ -47,6 +47,33 @@ int sslprov_private_key_publish(struct sslprov_file *file,
 }
 
 /**
+ * sslprov_der_from_user() - copy a user's DER key into the kernel.
+ * @uptr: user pointer.
+ * @len: its length, at most SSLPROV_MAX_KEY_DER.
+ *
+ * Shared by private and public key import, which both read a bounded DER
+ * blob before parsing it.
+ *
+ * Return: a kmalloc'd copy, which the caller frees with kfree_sensitive(),
+ * or ERR_PTR(-EINVAL, -ENOMEM, -EFAULT).
+ */
+u8 *sslprov_der_from_user(u64 uptr, u32 len)
+{
+	u8 *der;
+
+	if (!len || len > SSLPROV_MAX_KEY_DER)
+		return ERR_PTR(-EINVAL);
+	der = kmalloc(len, SSLPROV_GFP_USER);
+	if (!der)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(der, u64_to_user_ptr(uptr), len)) {
+		kfree(der);
+		return ERR_PTR(-EFAULT);
+	}
+	return der;
+}
+
+/**
  * sslprov_rsa_from_user() - parse a user's DER RSAPrivateKey.
  * @uptr: user pointer.
  * @len: its length, at most SSLPROV_MAX_KEY_DER.
@@ -59,15 +86,10 @@ struct sslprov_rsa *sslprov_rsa_from_user(u64 uptr, u32 len)
 	struct sslprov_rsa *rsa;
 	u8 *der;
 
-	if (!len || len > SSLPROV_MAX_KEY_DER)
-		return ERR_PTR(-EINVAL);
-	der = kmalloc(len, SSLPROV_GFP_USER);
-	if (!der)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(der, u64_to_user_ptr(uptr), len))
-		rsa = ERR_PTR(-EFAULT);
-	else
-		rsa = sslprov_rsa_create(der, len);
+	der = sslprov_der_from_user(uptr, len);
+	if (IS_ERR(der))
+		return ERR_CAST(der);
+	rsa = sslprov_rsa_create(der, len);
 	kfree_sensitive(der);
 	return rsa;
 }

@@ -127,16 +127,11 @@ static struct sslprov_public_key *sslprov_pubkey_from_user(u64 uptr, u32 len)
 	struct sslprov_public_key *key;
 	u8 *der;
 
-	if (!len || len > SSLPROV_MAX_KEY_DER)
-		return ERR_PTR(-EINVAL);
-	der = kmalloc(len, SSLPROV_GFP_USER);
-	if (!der)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(der, u64_to_user_ptr(uptr), len))
-		key = ERR_PTR(-EFAULT);
-	else
-		key = sslprov_pubkey_parse(der, len);
-	kfree(der);
+	der = sslprov_der_from_user(uptr, len);
+	if (IS_ERR(der))
+		return ERR_CAST(der);
+	key = sslprov_pubkey_parse(der, len);
+	kfree(der);		/* a public key: nothing to wipe */
 	return key;
 }
 
