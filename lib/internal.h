@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/types.h>
+
 #include <linux/sslprov.h>
 
 #include "sslprovider.h"
@@ -92,6 +94,7 @@ SECURITY_STATUS sslprov_params_parse(const NCryptBufferDesc *desc,
 /* keys.c, pubkey.c */
 
 int sslprov_wide_eq(LPCWSTR a, LPCWSTR b);
+EVP_PKEY *sslprov_rsa_fromdata(OSSL_PARAM_BLD *bld, int selection);
 SECURITY_STATUS sslprov_import_rsa_public(const struct sslprov_ref *prov,
 					  const uint8_t *blob, DWORD len,
 					  NCRYPT_KEY_HANDLE *out);

@@ -31,6 +31,25 @@ int sslprov_wide_eq(LPCWSTR a, LPCWSTR b)
 	return *a == *b;
 }
 
+/*
+ * An RSA EVP_PKEY from the parameters in @bld; @selection is
+ * EVP_PKEY_PUBLIC_KEY or EVP_PKEY_KEYPAIR.  Shared by the private blobs
+ * here and the public blob in pubkey.c.  NULL on any failure.
+ */
+EVP_PKEY *sslprov_rsa_fromdata(OSSL_PARAM_BLD *bld, int selection)
+{
+	OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
+	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	EVP_PKEY *pkey = NULL;
+
+	if (!params || !pctx || EVP_PKEY_fromdata_init(pctx) <= 0 ||
+	    EVP_PKEY_fromdata(pctx, &pkey, selection, params) <= 0)
+		pkey = NULL;
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);	/* secure BNs were copied to secure memory */
+	return pkey;
+}
+
 /* d, dp, dq, qinv from p, q, e, as the full private blob would carry. */
 static EVP_PKEY *rsa_from_factors(BIGNUM *n, BIGNUM *e, BIGNUM *p, BIGNUM *q)
 {
@@ -39,8 +58,6 @@ static EVP_PKEY *rsa_from_factors(BIGNUM *n, BIGNUM *e, BIGNUM *p, BIGNUM *q)
 	BIGNUM *d = BN_secure_new(), *dp = BN_secure_new();
 	BIGNUM *dq = BN_secure_new(), *qinv = BN_secure_new();
 	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
 	EVP_PKEY *pkey = NULL;
 
 	if (!ctx || !p1 || !q1 || !phi || !d || !dp || !dq || !qinv)
@@ -64,14 +81,8 @@ static EVP_PKEY *rsa_from_factors(BIGNUM *n, BIGNUM *e, BIGNUM *p, BIGNUM *q)
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_EXPONENT2, dq) ||
 	    !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_COEFFICIENT1, qinv))
 		goto out;
-	params = OSSL_PARAM_BLD_to_param(bld);
-	pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-	if (!params || !pctx || EVP_PKEY_fromdata_init(pctx) <= 0 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_KEYPAIR, params) <= 0)
-		pkey = NULL;
+	pkey = sslprov_rsa_fromdata(bld, EVP_PKEY_KEYPAIR);
 out:
-	EVP_PKEY_CTX_free(pctx);
-	OSSL_PARAM_free(params);	/* secure BNs were copied to secure memory */
 	OSSL_PARAM_BLD_free(bld);
 	BN_clear_free(p1);
 	BN_clear_free(q1);
