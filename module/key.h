@@ -9,6 +9,7 @@
 #include <crypto/hash.h>
 #include <linux/mpi.h>
 #include <linux/mutex.h>
+#include <linux/rbtree.h>
 
 #include <linux/sslprov.h>
 
@@ -85,9 +86,10 @@ struct sslprov_prf_key {
  * @prf: the PRF keyed with the 48-byte master secret (HMAC transforms
  *	with their keyed states); the secret itself is not kept.
  * @lock: guards @derived and @nr_derived.
- * @derived: SHA-256 of each (server_random, client_random, side) that
- *	session keys were derived from; a repeat would give the same GCM keys
- *	in a fresh object whose sequence numbers start again at 0.
+ * @derived: the (server_random, client_random, side) that session keys
+ *	were derived from, a tree of derive.c's claims; a repeat would give
+ *	the same GCM keys in a fresh object whose sequence numbers start
+ *	again at 0.
  * @nr_derived: entries in @derived.
  */
 struct sslprov_master {
@@ -97,7 +99,7 @@ struct sslprov_master {
 	u32 side;
 	struct sslprov_prf_key prf;
 	struct mutex lock;	/* see @lock above */
-	u8 (*derived)[32];
+	struct rb_root derived;
 	unsigned int nr_derived;
 };
 
@@ -151,6 +153,16 @@ sslprov_to_session_key(struct sslprov_obj *obj)
 struct sslprov_session_key *
 sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 			   bool write, const u8 *key, const u8 *fixed_iv);
+
+/* derive.c */
+#define SSLPROV_DERIVATION_ID_LEN	32	/* SHA-256 */
+void sslprov_derivation_id(const u8 *server_random, const u8 *client_random,
+			   u32 side, u8 id[SSLPROV_DERIVATION_ID_LEN]);
+int sslprov_derivation_claim(struct sslprov_master *master,
+			     const u8 id[SSLPROV_DERIVATION_ID_LEN]);
+void sslprov_derivation_unclaim(struct sslprov_master *master,
+				const u8 id[SSLPROV_DERIVATION_ID_LEN]);
+void sslprov_derivations_free(struct sslprov_master *master);
 
 /* prf.c */
 int sslprov_prf_key_init(struct sslprov_prf_key *key, u32 protocol,

@@ -21,7 +21,7 @@ static void sslprov_master_destroy(struct sslprov_obj *obj)
 {
 	struct sslprov_master *master = sslprov_to_master(obj);
 
-	kfree(master->derived);
+	sslprov_derivations_free(master);
 	sslprov_prf_key_destroy(&master->prf);
 	mutex_destroy(&master->lock);
 	kfree_sensitive(master);
@@ -111,6 +111,7 @@ sslprov_master_from_rsa(struct sslprov_file *file,
 		goto out_put;
 	}
 	mutex_init(&master->lock);
+	master->derived = RB_ROOT;
 	master->protocol = args->protocol;
 	master->suite = suite;
 	master->side = SSLPROV_SERVER;

@@ -9,15 +9,12 @@
  * keys and reads with the client's; the client the other way round.
  */
 #include <crypto/aead.h>
-#include <crypto/sha2.h>
 #include <linux/err.h>
 #include <linux/slab.h>
 
 #include "key.h"
 
 #define SSLPROV_AEAD_TAG_LEN	16
-/* Session resumptions of one master secret; far beyond any real use. */
-#define SSLPROV_MAX_DERIVATIONS	65536
 #define SSLPROV_MAX_KEY_BLOCK	(2 * (SSLPROV_MAX_KEY_LEN + SSLPROV_MAX_FIXED_IV))
 
 static void sslprov_session_key_destroy(struct sslprov_obj *obj)
@@ -77,70 +74,6 @@ out_free:
 	return ERR_PTR(ret);
 }
 
-/*
- * Record that keys are being derived from these randoms for this side, or
- * refuse if they were before: the same key bytes in a new object would
- * restart the sequence numbers, and a GCM nonce must never repeat.
- * Resumption always brings fresh randoms, so real callers never see this.
- */
-static void sslprov_derivation_id(const struct sslprov_session_keys *args,
-				  u32 side, u8 id[SHA256_DIGEST_SIZE])
-{
-	struct sha256_state st;
-
-	sha256_init(&st);
-	sha256_update(&st, args->server_random, SSLPROV_RANDOM_LEN);
-	sha256_update(&st, args->client_random, SSLPROV_RANDOM_LEN);
-	sha256_update(&st, (const u8 *)&side, sizeof(side));
-	sha256_final(&st, id);
-}
-
-static int sslprov_master_claim(struct sslprov_master *master,
-				const u8 id[SHA256_DIGEST_SIZE])
-{
-	u8 (*grown)[SHA256_DIGEST_SIZE];
-	unsigned int i;
-	int ret = 0;
-
-	mutex_lock(&master->lock);
-	for (i = 0; i < master->nr_derived; i++)
-		if (!memcmp(master->derived[i], id, SHA256_DIGEST_SIZE))
-			ret = -EINVAL;
-	if (!ret && master->nr_derived >= SSLPROV_MAX_DERIVATIONS)
-		ret = -ENOSPC;
-	if (ret)
-		goto out;
-	grown = krealloc_array(master->derived, master->nr_derived + 1,
-			       sizeof(*grown), SSLPROV_GFP_USER);
-	if (!grown) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	master->derived = grown;
-	memcpy(master->derived[master->nr_derived++], id, SHA256_DIGEST_SIZE);
-out:
-	mutex_unlock(&master->lock);
-	return ret;
-}
-
-/* The derivation failed and no key exists: the randoms may be used again. */
-static void sslprov_master_unclaim(struct sslprov_master *master,
-				   const u8 id[SHA256_DIGEST_SIZE])
-{
-	unsigned int i;
-
-	mutex_lock(&master->lock);
-	for (i = 0; i < master->nr_derived; i++) {
-		if (memcmp(master->derived[i], id, SHA256_DIGEST_SIZE))
-			continue;
-		memcpy(master->derived[i],
-		       master->derived[--master->nr_derived],
-		       SHA256_DIGEST_SIZE);
-		break;
-	}
-	mutex_unlock(&master->lock);
-}
-
 /* Build both keys from the key block; [0] is the client's, [1] the server's. */
 static int sslprov_session_pair(const struct sslprov_master *master,
 				const struct sslprov_session_keys *args,
@@ -196,7 +129,7 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	struct sslprov_session_keys args;
 	struct sslprov_master *master;
 	struct sslprov_obj *obj;
-	u8 id[SHA256_DIGEST_SIZE];
+	u8 id[SSLPROV_DERIVATION_ID_LEN];
 	u32 usize, side, handles[2];
 	int ret;
 
@@ -215,8 +148,8 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	master = sslprov_to_master(obj);
 	side = args.flags ?: master->side;
 
-	sslprov_derivation_id(&args, side, id);
-	ret = sslprov_master_claim(master, id);
+	sslprov_derivation_id(args.server_random, args.client_random, side, id);
+	ret = sslprov_derivation_claim(master, id);
 	if (ret)
 		goto out;
 	ret = sslprov_session_pair(master, &args, side, keys);
@@ -237,7 +170,7 @@ long sslprov_ioctl_session_keys(struct sslprov_file *file, void __user *uarg)
 	sslprov_obj_unpublish(file, handles[0]);
 	sslprov_obj_unpublish(file, handles[1]);
 out_unclaim:
-	sslprov_master_unclaim(master, id);
+	sslprov_derivation_unclaim(master, id);
 out:
 	sslprov_obj_put(keys[0] ? &keys[0]->obj : NULL);
 	sslprov_obj_put(keys[1] ? &keys[1]->obj : NULL);

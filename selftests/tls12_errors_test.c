@@ -509,6 +509,54 @@ TEST_F_TIMEOUT(err, session_keys_no_repeat, SP_TIMEOUT_LONG)
 }
 
 /*
+ * A master resumed many times keeps every claim: after a few hundred
+ * distinct derivations (each pair freed at once) each earlier one is still
+ * refused, in any order, and a new one still works.  The module keeps the
+ * claims in a tree, so this also checks that its lookup and its insertion
+ * order agree.
+ */
+#define MANY_DERIVATIONS 300
+
+TEST_F_TIMEOUT(err, session_keys_many_derivations, SP_TIMEOUT_LONG)
+{
+	static uint8_t sr[MANY_DERIVATIONS][32];
+	uint8_t cr[32], pick[2];
+	uint32_t r, w;
+	int i, k, ret;
+
+	ASSERT_EQ(0, tk_random(cr, sizeof(cr)));
+	ASSERT_EQ(0, tk_random(sr, sizeof(sr)));
+	for (i = 0; i < MANY_DERIVATIONS; i++) {
+		ret = tk_session_keys(self->env.fd, self->master, 0, cr, sr[i],
+				      &r, &w);
+		ASSERT_EQ(0, ret) TH_LOG("derivation %d: %s", i, sp_errname(ret));
+		ASSERT_EQ(0, sp_free(self->env.fd, r));
+		ASSERT_EQ(0, sp_free(self->env.fd, w));
+	}
+	for (k = 0; k < 64; k++) {
+		ASSERT_EQ(0, tk_random(pick, sizeof(pick)));
+		i = (pick[0] << 8 | pick[1]) % MANY_DERIVATIONS;
+		ret = tk_session_keys(self->env.fd, self->master, 0, cr, sr[i],
+				      &r, &w);
+		EXPECT_EQ(-EINVAL, ret) TH_LOG("derivation %d again: %s", i,
+					       sp_errname(ret));
+	}
+	/* The first and the last, which sit at the ends of any order. */
+	EXPECT_EQ(-EINVAL, tk_session_keys(self->env.fd, self->master, 0, cr,
+					   sr[0], &r, &w));
+	EXPECT_EQ(-EINVAL, tk_session_keys(self->env.fd, self->master, 0, cr,
+					   sr[MANY_DERIVATIONS - 1], &r, &w));
+	cr[0] ^= 1;
+	ret = tk_session_keys(self->env.fd, self->master, 0, cr, sr[0], &r, &w);
+	EXPECT_EQ(0, ret) TH_LOG("a new client_random: %s", sp_errname(ret));
+	if (!ret) {
+		EXPECT_EQ(0, sp_free(self->env.fd, r));
+		EXPECT_EQ(0, sp_free(self->env.fd, w));
+	}
+	check_untouched(_metadata, self);
+}
+
+/*
  * A SESSION_KEYS that fails (no room for the objects, or the result cannot
  * be written back) hands out no keys, so nothing was ever encrypted under
  * them: the same derivation must work when retried.
