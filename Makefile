@@ -6,6 +6,7 @@
 #   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
 #   make bench           the benchmark in a VM (KERNEL=6.1, or KERNEL=6.12)
+#   make bench-profile   perf profile of bench sections in the VM (SECTIONS=...)
 #   make fuzz            libFuzzer targets on the host, long ioctl fuzz and the
 #                        constant-time test in a VM (FUZZ_TIME=seconds, default 600)
 #   make fuzz-build      only build the libFuzzer targets into build/fuzz/
@@ -25,7 +26,7 @@ KSRC := $(BUILD)/ksrc
 export KSRC KSRC_TARBALL
 
 .PHONY: all module lib tools examples selftests modules_install install \
-	clean check lint ksrc demo bench bench-build fuzz fuzz-build
+	clean check lint ksrc demo bench bench-build bench-profile fuzz fuzz-build
 
 all: module lib tools examples selftests
 
@@ -69,6 +70,13 @@ bench-build: lib
 bench:
 	scripts/setup
 	scripts/bench --kernel $(KERNEL)
+
+# perf profile of sslprov's side of some bench sections, in the VM:
+# make bench-profile SECTIONS=session-keys,records
+SECTIONS ?= import,session-keys,finished,records
+bench-profile:
+	scripts/setup
+	scripts/bench --kernel $(KERNEL) --profile $(SECTIONS)
 
 # checkpatch.pl and the kselftest harness come from Debian's linux-source
 # package; they are extracted into build/, never committed.

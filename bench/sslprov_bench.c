@@ -55,6 +55,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <linux/keyctl.h>
 #include <linux/sslprov.h>
 
 #include "sslprovider.h"
@@ -78,6 +79,8 @@
 static struct {
 	bool smoke;
 	bool handshakes;
+	bool profile;		/* time sslprov alone, for perf (no ratios) */
+	const char *only;	/* comma-separated sections, NULL: all */
 	const char *json;
 	int reps;		/* timed repetitions per alternative */
 	double target;		/* seconds per repetition */
@@ -180,7 +183,7 @@ struct info {
 static struct info infos[MAX_INFO];
 static int ninfos;
 
-static char env_notes[4][200];
+static char env_notes[8][200];
 static int nenv;
 
 static struct row *row_add(const char *id, const char *op, const char *alt,
@@ -303,8 +306,11 @@ static int measure(struct alt *alts, int n, struct stat3 *out)
 	int i, r, bad = 0;
 	double secs;
 
+	/* A profile is of sslprov alone: perf sees one code path. */
+	for (i = cfg.profile ? 1 : n; i < n; i++)
+		alts[i].failed = true;
 	for (i = 0; i < n; i++)
-		if (calibrate(&alts[i])) {
+		if (!alts[i].failed && calibrate(&alts[i])) {
 			note("%s: failed during warm-up", alts[i].name);
 			alts[i].failed = true;
 		}
@@ -622,6 +628,118 @@ static void bench_import(NCRYPT_PROV_HANDLE prov, int bits)
 	SslFreeObject(s.key, 0);
 	EVP_KDF_CTX_free(s.k);
 	EVP_PKEY_free(s.pkey);
+}
+
+/*
+ * The bignum floor under SslImportMasterKey: the kernel's own RSA private
+ * decryption (the "rsa" akcipher that the module also calls), reached from
+ * userspace through the keyring (KEYCTL_PKEY_DECRYPT, enc=raw), next to
+ * OpenSSL's raw decryption (RSA_NO_PADDING).  keyctl allocates the
+ * transform and parses the key on every call, so it is if anything slower
+ * than the module's use of the same code; needs pkcs8_key_parser.
+ */
+struct krsa {
+	int32_t id;
+	EVP_PKEY *pkey;
+	uint8_t enc[512];
+	size_t len;
+};
+
+static long keyctl_decrypt(struct krsa *s, uint8_t *out)
+{
+	struct keyctl_pkey_params p = {
+		.key_id = s->id,
+		.in_len = (uint32_t)s->len,
+		.out_len = (uint32_t)s->len,
+	};
+
+	return syscall(SYS_keyctl, KEYCTL_PKEY_DECRYPT, &p, "enc=raw", s->enc, out);
+}
+
+static int krsa_kernel(void *ctx, long i)
+{
+	struct krsa *s = ctx;
+	uint8_t out[512];
+
+	(void)i;
+	return keyctl_decrypt(s, out) > 0 ? 0 : -1;
+}
+
+static long ossl_raw_decrypt(struct krsa *s, uint8_t *out)
+{
+	EVP_PKEY_CTX *p = EVP_PKEY_CTX_new_from_pkey(NULL, s->pkey, NULL);
+	size_t ol = s->len;
+	long ret = -1;
+
+	if (p && EVP_PKEY_decrypt_init(p) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_padding(p, RSA_NO_PADDING) == 1 &&
+	    EVP_PKEY_decrypt(p, out, &ol, s->enc, s->len) == 1)
+		ret = (long)ol;
+	EVP_PKEY_CTX_free(p);
+	return ret;
+}
+
+static int krsa_openssl(void *ctx, long i)
+{
+	struct krsa *s = ctx;
+	uint8_t out[512];
+
+	(void)i;
+	return ossl_raw_decrypt(s, out) == (long)s->len ? 0 : -1;
+}
+
+/* Load @pkey into the process keyring and check keyctl against OpenSSL. */
+static int krsa_setup(struct krsa *s, EVP_PKEY *pkey, const struct cke *c)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(pkey);
+	uint8_t *der = NULL, k[512], o[512];
+	long kn, on;
+	int len, err;
+
+	s->pkey = pkey;
+	s->len = c->enc_len;
+	memcpy(s->enc, c->enc, c->enc_len);
+	len = p8 ? i2d_PKCS8_PRIV_KEY_INFO(p8, &der) : -1;
+	PKCS8_PRIV_KEY_INFO_free(p8);
+	if (len <= 0)
+		die("PKCS#8 encoding");
+	s->id = (int32_t)syscall(SYS_add_key, "asymmetric", PROG, der, (size_t)len,
+				 KEY_SPEC_PROCESS_KEYRING);
+	err = errno;
+	OPENSSL_clear_free(der, (size_t)len);
+	if (s->id < 0)
+		return -err;
+	/* The kernel drops leading zero bytes of the result. */
+	kn = keyctl_decrypt(s, k);
+	on = ossl_raw_decrypt(s, o);
+	if (kn <= 0 || on != (long)s->len || kn > on ||
+	    memcmp(k, o + (on - kn), (size_t)kn))
+		die("keyctl RSA decryption disagrees with OpenSSL");
+	return 0;
+}
+
+static void bench_kernel_rsa(EVP_PKEY *pkey)
+{
+	struct krsa s;
+	struct alt a[2] = {
+		{ .name = "kernel rsa via keyctl", .op = krsa_kernel, .ctx = &s },
+		{ .name = "OpenSSL RSA_NO_PADDING decrypt", .op = krsa_openssl, .ctx = &s },
+	};
+	struct cke c;
+	int err;
+
+	make_cke(pkey, &c);
+	err = krsa_setup(&s, pkey, &c);
+	if (err) {
+		snprintf(env_notes[nenv++], sizeof(env_notes[0]),
+			 "no kernel-RSA row: add_key(asymmetric): %s (modprobe pkcs8_key_parser)",
+			 strerror(-err));
+		return;
+	}
+	rows_from("kernel-rsa2048", "the kernel's RSA-2048 decryption alone (KEYCTL_PKEY_DECRYPT)",
+		  a, 2, "op/s", GOAL_NONE, 0, false,
+		  "the floor under SslImportMasterKey: lib/mpi vs OpenSSL's bignum; keyctl also allocates a transform and parses the key per call");
+	syscall(SYS_keyctl, KEYCTL_INVALIDATE, s.id);
 }
 
 /* --- 2. SslGenerateSessionKeys vs TLS1-PRF vs P_hash over kcapi HMAC ---- */
@@ -1340,15 +1458,22 @@ static void tcp_pair(int *srv, int *cli)
 	close(l);
 }
 
+/* Who moves the bytes: the three sides of a kTLS row. */
+enum streamer {
+	ST_SSLPROV,		/* kTLS sockets keyed by SslKtlsAttach */
+	ST_OSSL,		/* OpenSSL, records made in userspace */
+	ST_OSSL_KTLS,		/* OpenSSL, kTLS keyed by OpenSSL itself */
+	ST_N,
+};
+
 struct stream {
 	/* sslprov */
 	int tx, rx;
 	int file;
 	long file_size;
-	/* OpenSSL */
-	SSL *stx, *srx;
-	int otx, orx;
-	bool use_file;		/* OpenSSL: pread() the file, then SSL_write */
+	/* OpenSSL, without and with kTLS ([ST_OSSL], [ST_OSSL_KTLS]) */
+	SSL *stx[ST_N], *srx[ST_N];
+	int otx[ST_N], orx[ST_N];
 	/* per repetition */
 	long bytes;
 	long got;
@@ -1357,7 +1482,7 @@ struct stream {
 
 struct side {
 	struct stream *s;
-	bool ossl;
+	enum streamer who;
 };
 
 static void *stream_reader(void *p)
@@ -1371,8 +1496,8 @@ static void *stream_reader(void *p)
 	while (s->got < s->bytes) {
 		long n;
 
-		if (sd->ossl)
-			n = SSL_read(s->srx, buf, sizeof(buf));
+		if (sd->who != ST_SSLPROV)
+			n = SSL_read(s->srx[sd->who], buf, sizeof(buf));
 		else
 			n = read(s->rx, buf, sizeof(buf));
 		if (n <= 0) {
@@ -1384,11 +1509,15 @@ static void *stream_reader(void *p)
 	return NULL;
 }
 
-/* Send s->bytes one way; kind 0 send(), 1 sendfile(). */
-static int stream_run(struct stream *s, bool ossl, int kind, double *secs)
+/*
+ * Send s->bytes one way; kind 0 send(), 1 sendfile().  OpenSSL without
+ * kTLS has no sendfile: it pread()s the file and SSL_write()s it; with
+ * kTLS it has SSL_sendfile(), which is sendfile() on the kTLS socket.
+ */
+static int stream_run(struct stream *s, enum streamer who, int kind, double *secs)
 {
 	static uint8_t buf[CHUNK];
-	struct side sd = { .s = s, .ossl = ossl };
+	struct side sd = { .s = s, .who = who };
 	pthread_t th;
 	long sent = 0;
 	off_t off = 0;
@@ -1404,10 +1533,13 @@ static int stream_run(struct stream *s, bool ossl, int kind, double *secs)
 
 		if (off >= s->file_size)
 			off = 0;
-		if (ossl) {
+		if (who == ST_OSSL_KTLS && kind == 1) {
+			n = SSL_sendfile(s->stx[who], s->file, off, (size_t)want, 0);
+			off += want;
+		} else if (who != ST_SSLPROV) {
 			if (kind == 1 && pread(s->file, buf, (size_t)want, off) != want)
 				err = 1;
-			n = err ? -1 : SSL_write(s->stx, buf, (int)want);
+			n = err ? -1 : SSL_write(s->stx[who], buf, (int)want);
 			off += want;
 		} else if (kind == 0) {
 			n = send(s->tx, buf, (size_t)want, 0);
@@ -1425,30 +1557,62 @@ static int stream_run(struct stream *s, bool ossl, int kind, double *secs)
 }
 
 struct sctx {
-	struct stream *s;
-	bool ossl;
-	int kind;
+	enum streamer who;
 	double rate[16];
 	bool failed;
 };
 
-static void bench_stream(struct stream *s, int kind)
+static const char *const stream_names[ST_N][2] = {
+	[ST_OSSL] = { "OpenSSL SSL_write / SSL_read",
+		      "OpenSSL pread()+SSL_write / SSL_read" },
+	[ST_OSSL_KTLS] = { "OpenSSL with kTLS (SSL_OP_ENABLE_KTLS) SSL_write / SSL_read",
+			   "OpenSSL with kTLS (SSL_OP_ENABLE_KTLS) SSL_sendfile / SSL_read" },
+};
+
+static void stream_row(struct stream *s, int kind, struct sctx *x,
+		       struct stat3 *st, enum streamer who)
 {
-	struct sctx x[2] = { { s, false, kind, { 0 }, false },
-			     { s, true, kind, { 0 }, false } };
-	struct stat3 st[2];
 	struct row *r;
+
+	r = row_add(kind ? (who == ST_OSSL ? "ktls-sendfile" : "ktls-sendfile-openssl-ktls") :
+			   (who == ST_OSSL ? "ktls-send" : "ktls-send-openssl-ktls"),
+		    kind ? "kTLS (SslKtlsAttach) sendfile() 16 KiB" :
+			   "kTLS (SslKtlsAttach) send() 16 KiB",
+		    stream_names[who][kind], "MB/s",
+		    who == ST_OSSL ? GOAL_MIN : GOAL_NONE, kind ? 1.5 : 1.0);
+	r->ok = !x[ST_SSLPROV].failed && !x[who].failed;
+	if (r->ok) {
+		r->a = st[ST_SSLPROV];
+		r->b = st[who];
+		r->ratio = st[ST_SSLPROV].med / st[who].med;
+	}
+	snprintf(r->note, sizeof(r->note), "%s%ld MiB per repetition",
+		 who == ST_OSSL ?
+		 "loopback TCP, AES128-GCM-SHA256, both ends encrypt/decrypt, " :
+		 "the same kernel TLS records, keyed by OpenSSL: ",
+		 s->bytes >> 20);
+}
+
+static void bench_stream(struct stream *s, int kind, bool ossl_ktls)
+{
+	struct sctx x[ST_N] = { { .who = ST_SSLPROV }, { .who = ST_OSSL },
+				{ .who = ST_OSSL_KTLS } };
+	struct stat3 st[ST_N];
 	double secs = 0, rate;
 	int i, k;
 
+	/* A profile is of sslprov alone; OpenSSL's kTLS only where it works. */
+	x[ST_OSSL].failed = cfg.profile;
+	x[ST_OSSL_KTLS].failed = cfg.profile || !ossl_ktls;
 	/* Calibrate on sslprov: a repetition of about 2 * target seconds. */
 	s->bytes = 1 << 20;
-	if (stream_run(s, false, kind, &secs) || stream_run(s, true, kind, &secs)) {
-		note("kTLS stream warm-up failed");
-		x[0].failed = true;
-	}
+	for (i = 0; i < ST_N; i++)
+		if (!x[i].failed && stream_run(s, x[i].who, kind, &secs)) {
+			note("kTLS stream warm-up failed");
+			x[i].failed = true;
+		}
 	s->bytes = 1 << 20;
-	stream_run(s, false, kind, &secs);
+	stream_run(s, ST_SSLPROV, kind, &secs);
 	rate = (double)s->bytes / (secs > 0 ? secs : 1e-3);
 	s->bytes = (long)(rate * 2 * cfg.target) / CHUNK * CHUNK;
 	if (s->bytes < (1 << 20))
@@ -1456,38 +1620,26 @@ static void bench_stream(struct stream *s, int kind)
 	if (s->bytes > (256L << 20))
 		s->bytes = 256L << 20;
 	for (k = 0; k < cfg.reps; k++)
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < ST_N; i++) {
 			if (x[i].failed)
 				continue;
-			if (stream_run(s, x[i].ossl, kind, &secs)) {
+			if (stream_run(s, x[i].who, kind, &secs)) {
 				x[i].failed = true;
-				note("stream %s failed", x[i].ossl ? "OpenSSL" : "kTLS");
+				note("stream %d failed", i);
 				continue;
 			}
 			x[i].rate[k] = (double)s->bytes / secs / 1e6;
 		}
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < ST_N; i++)
 		if (!x[i].failed)
 			st[i] = stat_of(x[i].rate, cfg.reps);
-	r = row_add(kind ? "ktls-sendfile" : "ktls-send",
-		    kind ? "kTLS (SslKtlsAttach) sendfile() 16 KiB" :
-			   "kTLS (SslKtlsAttach) send() 16 KiB",
-		    kind ? "OpenSSL pread()+SSL_write / SSL_read" :
-			   "OpenSSL SSL_write / SSL_read",
-		    "MB/s", GOAL_MIN, kind ? 1.5 : 1.0);
-	r->ok = !x[0].failed && !x[1].failed;
-	if (r->ok) {
-		r->a = st[0];
-		r->b = st[1];
-		r->ratio = st[0].med / st[1].med;
-	}
-	snprintf(r->note, sizeof(r->note),
-		 "loopback TCP, AES128-GCM-SHA256, both ends encrypt/decrypt, %ld MiB per repetition",
-		 s->bytes >> 20);
+	stream_row(s, kind, x, st, ST_OSSL);
+	if (ossl_ktls)
+		stream_row(s, kind, x, st, ST_OSSL_KTLS);
 }
 
 static int ssl_handshake_pair(EVP_PKEY *pkey, X509 *cert, SSL **stx, SSL **srx,
-			      int sfd, int cfd)
+			      int sfd, int cfd, bool ktls)
 {
 	SSL_CTX *sc = SSL_CTX_new(TLS_server_method());
 	SSL_CTX *cc = SSL_CTX_new(TLS_client_method());
@@ -1498,9 +1650,14 @@ static int ssl_handshake_pair(EVP_PKEY *pkey, X509 *cert, SSL **stx, SSL **srx,
 	SSL_CTX_set_min_proto_version(sc, TLS1_2_VERSION);
 	SSL_CTX_set_max_proto_version(sc, TLS1_2_VERSION);
 	SSL_CTX_set_max_proto_version(cc, TLS1_2_VERSION);
-	/* Userspace records: no kTLS on the OpenSSL side. */
-	SSL_CTX_clear_options(sc, SSL_OP_ENABLE_KTLS);
-	SSL_CTX_clear_options(cc, SSL_OP_ENABLE_KTLS);
+	/* Userspace records, or the kernel's (kTLS) keyed by OpenSSL. */
+	if (ktls) {
+		SSL_CTX_set_options(sc, SSL_OP_ENABLE_KTLS);
+		SSL_CTX_set_options(cc, SSL_OP_ENABLE_KTLS);
+	} else {
+		SSL_CTX_clear_options(sc, SSL_OP_ENABLE_KTLS);
+		SSL_CTX_clear_options(cc, SSL_OP_ENABLE_KTLS);
+	}
 	if (SSL_CTX_set_cipher_list(sc, "AES128-GCM-SHA256") != 1 ||
 	    SSL_CTX_set_cipher_list(cc, "AES128-GCM-SHA256") != 1 ||
 	    SSL_CTX_use_certificate(sc, cert) != 1 ||
@@ -1549,7 +1706,9 @@ static void bench_ktls(NCRYPT_PROV_HANDLE prov, NCRYPT_KEY_HANDLE key,
 	static uint8_t blk[1 << 16];
 	struct plist l;
 	struct cke c;
+	bool ossl_ktls;
 	long k;
+	int i;
 
 	master_for(prov, key, pkey, TLS_RSA_WITH_AES_128_GCM_SHA256, &c, &master);
 	/* The server's keys and, from the same master, the client's. */
@@ -1562,9 +1721,19 @@ static void bench_ktls(NCRYPT_PROV_HANDLE prov, NCRYPT_KEY_HANDLE key,
 	tcp_pair(&s.tx, &s.rx);
 	check_st(SslKtlsAttach(prov, swk, s.tx, 1, 0), "SslKtlsAttach TX");
 	check_st(SslKtlsAttach(prov, crk, s.rx, 1, 0), "SslKtlsAttach RX");
-	tcp_pair(&s.otx, &s.orx);
-	if (ssl_handshake_pair(pkey, cert, &s.stx, &s.srx, s.otx, s.orx))
+	tcp_pair(&s.otx[ST_OSSL], &s.orx[ST_OSSL]);
+	if (ssl_handshake_pair(pkey, cert, &s.stx[ST_OSSL], &s.srx[ST_OSSL],
+			       s.otx[ST_OSSL], s.orx[ST_OSSL], false))
 		die("OpenSSL handshake over loopback failed");
+	tcp_pair(&s.otx[ST_OSSL_KTLS], &s.orx[ST_OSSL_KTLS]);
+	if (ssl_handshake_pair(pkey, cert, &s.stx[ST_OSSL_KTLS], &s.srx[ST_OSSL_KTLS],
+			       s.otx[ST_OSSL_KTLS], s.orx[ST_OSSL_KTLS], true))
+		die("OpenSSL handshake (kTLS) over loopback failed");
+	ossl_ktls = BIO_get_ktls_send(SSL_get_wbio(s.stx[ST_OSSL_KTLS])) &&
+		    BIO_get_ktls_recv(SSL_get_rbio(s.srx[ST_OSSL_KTLS]));
+	if (!ossl_ktls)
+		snprintf(env_notes[nenv++], sizeof(env_notes[0]),
+			 "OpenSSL did not turn on kTLS: no OpenSSL-with-kTLS rows");
 	/* A file in tmpfs for sendfile(). */
 	s.file = mkstemp(path);
 	if (s.file < 0)
@@ -1575,15 +1744,17 @@ static void bench_ktls(NCRYPT_PROV_HANDLE prov, NCRYPT_KEY_HANDLE key,
 	for (k = 0; k < s.file_size; k += (long)sizeof(blk))
 		if (write(s.file, blk, sizeof(blk)) != (ssize_t)sizeof(blk))
 			die("write");
-	bench_stream(&s, 0);
-	bench_stream(&s, 1);
+	bench_stream(&s, 0, ossl_ktls);
+	bench_stream(&s, 1, ossl_ktls);
 	close(s.file);
-	SSL_free(s.stx);
-	SSL_free(s.srx);
+	for (i = ST_OSSL; i < ST_N; i++) {
+		SSL_free(s.stx[i]);
+		SSL_free(s.srx[i]);
+		close(s.otx[i]);
+		close(s.orx[i]);
+	}
 	close(s.tx);
 	close(s.rx);
-	close(s.otx);
-	close(s.orx);
 	SslFreeObject(srk, 0);
 	SslFreeObject(swk, 0);
 	SslFreeObject(crk, 0);
@@ -2060,6 +2231,58 @@ static void print_json(FILE *f, const char *kernel)
 
 /* --- main ----------------------------------------------------------------- */
 
+static const char *const sections[] = {
+	"boundary", "import", "session-keys", "finished", "records", "ktls",
+	"handshakes", "scale",
+};
+
+/* Is section @name part of this run (--only)? */
+static bool want(const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = cfg.only;
+
+	if (!p)
+		return true;
+	while ((p = strstr(p, name))) {
+		if ((p == cfg.only || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static bool sections_valid(const char *list)
+{
+	char buf[256], *tok, *save;
+	size_t i;
+
+	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+		return false;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(sections); i++)
+			if (!strcmp(tok, sections[i]))
+				break;
+		if (i == ARRAY_SIZE(sections))
+			return false;
+	}
+	return true;
+}
+
+static void usage(void)
+{
+	size_t i;
+
+	fprintf(stderr, "usage: " PROG " [--smoke] [--json FILE] [--no-handshakes]\n"
+		"       [--only SECTION[,SECTION...]] [--profile]\n"
+		"sections:");
+	for (i = 0; i < ARRAY_SIZE(sections); i++)
+		fprintf(stderr, " %s", sections[i]);
+	fprintf(stderr, "\n--profile runs only sslprov's side of each row (no ratios),"
+		" for perf record\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	NCRYPT_PROV_HANDLE prov;
@@ -2078,13 +2301,19 @@ int main(int argc, char **argv)
 			cfg.handshakes = false;
 		} else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
 			cfg.json = argv[++i];
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc &&
+			   sections_valid(argv[i + 1])) {
+			cfg.only = argv[++i];
+		} else if (!strcmp(argv[i], "--profile")) {
+			cfg.profile = true;
 		} else {
-			fprintf(stderr, "usage: " PROG " [--smoke] [--json FILE] [--no-handshakes]\n");
-			return 2;
+			usage();
 		}
 	}
 	if (getenv("SSLPROV_BENCH_SMOKE") && !strcmp(getenv("SSLPROV_BENCH_SMOKE"), "1"))
 		cfg.smoke = true;
+	if (cfg.profile)
+		cfg.target = 1.0;	/* the rows, not the setup, fill the profile */
 	if (cfg.smoke) {
 		cfg.reps = 3;
 		cfg.target = 0.01;
@@ -2111,30 +2340,46 @@ int main(int argc, char **argv)
 	cert = make_cert(pkey);
 	rsa_import(prov, pkey, &key);
 
-	note("kernel boundary");
-	bench_boundary();
-	note("key exchange");
-	bench_import(prov, 2048);
-	bench_import(prov, 3072);
-	snprintf(env_notes[nenv++], sizeof(env_notes[0]),
-		 "OpenSSL RSA decryption: %s", rsa_method);
-	note("session keys, Finished");
-	bench_session_keys(prov, key, pkey, false);
-	bench_session_keys(prov, key, pkey, true);
-	bench_finished(prov, key, pkey);
-	note("records");
-	bench_records(prov, key, pkey, 64);
-	bench_records(prov, key, pkey, 1024);
-	bench_records(prov, key, pkey, MAX_REC);
-	note("kTLS");
-	bench_ktls(prov, key, pkey, cert);
-	if (cfg.handshakes) {
+	if (want("boundary")) {
+		note("kernel boundary");
+		bench_boundary();
+	}
+	if (want("import")) {
+		note("key exchange");
+		bench_import(prov, 2048);
+		bench_import(prov, 3072);
+		bench_kernel_rsa(pkey);
+		snprintf(env_notes[nenv++], sizeof(env_notes[0]),
+			 "OpenSSL RSA decryption: %s", rsa_method);
+	}
+	if (want("session-keys")) {
+		note("session keys");
+		bench_session_keys(prov, key, pkey, false);
+		bench_session_keys(prov, key, pkey, true);
+	}
+	if (want("finished")) {
+		note("Finished");
+		bench_finished(prov, key, pkey);
+	}
+	if (want("records")) {
+		note("records");
+		bench_records(prov, key, pkey, 64);
+		bench_records(prov, key, pkey, 1024);
+		bench_records(prov, key, pkey, MAX_REC);
+	}
+	if (want("ktls")) {
+		note("kTLS");
+		bench_ktls(prov, key, pkey, cert);
+	}
+	if (cfg.handshakes && want("handshakes")) {
 		note("handshakes");
 		bench_handshakes(pkey, cert);
 	}
-	note("scale and memory");
-	bench_scale(pkey);
-	bench_memory(pkey);
+	if (want("scale")) {
+		note("scale and memory");
+		bench_scale(pkey);
+		bench_memory(pkey);
+	}
 	SslFreeObject(key, 0);
 	SslFreeObject(prov, 0);
 
@@ -2148,7 +2393,7 @@ int main(int argc, char **argv)
 		print_json(f, kernel);
 		fclose(f);
 	}
-	for (i = 0; i < nrows; i++)
+	for (i = 0; i < nrows && !cfg.profile; i++)
 		if (!rows[i].ok)
 			bad = 1;
 	for (i = 0; i < ninfos; i++)

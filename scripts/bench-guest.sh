@@ -11,6 +11,9 @@
 # Exits with sslprov-bench's status: non-zero if any row produced no number.
 set -u
 
+# The kernel-RSA row loads its key through the keyring's PKCS#8 parser.
+modprobe pkcs8_key_parser 2>/dev/null || echo "guest: no pkcs8_key_parser module" >&2
+
 echo "guest: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 	"$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "guest: kernel command line: $(cat /proc/cmdline)"

@@ -8,6 +8,9 @@
 # benchmark failed.
 set -u
 
+# The kernel-RSA row loads its key through the keyring's PKCS#8 parser.
+modprobe pkcs8_key_parser 2>/dev/null || echo "guest: no pkcs8_key_parser module" >&2
+
 out=$(SSLPROV_BENCH_SMOKE=1 sslprov-bench --smoke --json /tmp/bench-smoke.json 2>&1)
 rc=$?
 printf '%s\n' "$out"
