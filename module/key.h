@@ -113,7 +113,9 @@ struct sslprov_master {
  * @seq_started: a record has been processed, so @next_seq is binding.
  * @next_seq: smallest sequence number still accepted; a nonce never
  *	repeats under one key and replayed records are refused.
- * @aead: the record AEAD with @key set.
+ * @aead: the record AEAD with @key set, made by the first record
+ *	operation (sslprov_session_key_aead()); NULL until then, and always
+ *	for a key handed to kTLS.
  * @key: bulk key (@suite->key_len bytes), kept for kTLS.
  * @fixed_iv: implicit IV / GCM salt (@suite->fixed_iv_len bytes).
  * @ktls_attached: handed to a kTLS socket, which counts sequence numbers
@@ -153,6 +155,7 @@ sslprov_to_session_key(struct sslprov_obj *obj)
 struct sslprov_session_key *
 sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 			   bool write, const u8 *key, const u8 *fixed_iv);
+struct crypto_aead *sslprov_session_key_aead(struct sslprov_session_key *key);
 
 /* derive.c */
 #define SSLPROV_DERIVATION_ID_LEN	32	/* SHA-256 */

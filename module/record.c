@@ -62,9 +62,20 @@ static bool sslprov_record_key_ok(const struct sslprov_session_key *key)
 	       suite->cipher == SSLPROV_CIPHER_AES_GCM &&
 	       suite->fixed_iv_len == SSLPROV_GCM_SALT_LEN &&
 	       suite->record_iv_len == SSLPROV_GCM_EXPLICIT_LEN &&
-	       suite->tag_len == SSLPROV_GCM_TAG_LEN &&
-	       crypto_aead_ivsize(key->aead) == SSLPROV_GCM_NONCE_LEN &&
-	       crypto_aead_authsize(key->aead) == SSLPROV_GCM_TAG_LEN;
+	       suite->tag_len == SSLPROV_GCM_TAG_LEN;
+}
+
+/* The key's AEAD (made on first use), if it really is GCM as we use it. */
+static struct crypto_aead *sslprov_record_aead(struct sslprov_session_key *key)
+{
+	struct crypto_aead *aead = sslprov_session_key_aead(key);
+
+	if (IS_ERR(aead))
+		return aead;
+	if (crypto_aead_ivsize(aead) != SSLPROV_GCM_NONCE_LEN ||
+	    crypto_aead_authsize(aead) != SSLPROV_GCM_TAG_LEN)
+		return ERR_PTR(-EOPNOTSUPP);
+	return aead;
 }
 
 /**
@@ -162,13 +173,17 @@ static int sslprov_gcm_crypt(struct sslprov_session_key *key, u8 *buf,
 {
 	unsigned int total = SSLPROV_AAD_LEN + len + SSLPROV_GCM_TAG_LEN;
 	struct aead_request *req;
+	struct crypto_aead *aead;
 	struct scatterlist sg;
 	DECLARE_CRYPTO_WAIT(wait);
 	int ret;
 
 	lockdep_assert_held(&key->lock);
 
-	req = aead_request_alloc(key->aead, SSLPROV_GFP_USER);
+	aead = sslprov_record_aead(key);
+	if (IS_ERR(aead))
+		return PTR_ERR(aead);
+	req = aead_request_alloc(aead, SSLPROV_GFP_USER);
 	if (!req)
 		return -ENOMEM;
 	sg_init_one(&sg, buf, total);

@@ -21,8 +21,10 @@ static void sslprov_session_key_destroy(struct sslprov_obj *obj)
 {
 	struct sslprov_session_key *key = sslprov_to_session_key(obj);
 
-	if (key->aead)
+	if (key->aead) {
 		crypto_free_aead(key->aead);
+		sslprov_stats_aead_del();
+	}
 	mutex_destroy(&key->lock);
 	kfree_sensitive(key);
 }
@@ -42,7 +44,6 @@ sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 			   bool write, const u8 *key, const u8 *fixed_iv)
 {
 	struct sslprov_session_key *sk;
-	int ret;
 
 	if (suite->cipher != SSLPROV_CIPHER_AES_GCM)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -55,23 +56,45 @@ sslprov_session_key_create(u32 protocol, const struct sslprov_suite *suite,
 	sk->write = write;
 	memcpy(sk->key, key, suite->key_len);
 	memcpy(sk->fixed_iv, fixed_iv, suite->fixed_iv_len);
-	sk->aead = crypto_alloc_aead("gcm(aes)", 0, 0);
-	if (IS_ERR(sk->aead)) {
-		ret = PTR_ERR(sk->aead);
-		sk->aead = NULL;
-		goto out_free;
-	}
-	ret = crypto_aead_setkey(sk->aead, key, suite->key_len) ?:
-	      crypto_aead_setauthsize(sk->aead, SSLPROV_AEAD_TAG_LEN);
-	if (ret)
-		goto out_free;
 	sslprov_obj_init(&sk->obj, SSLPROV_OBJ_SESSION_KEY,
 			 sslprov_session_key_destroy);
 	return sk;
+}
 
-out_free:
-	sslprov_session_key_destroy(&sk->obj);
-	return ERR_PTR(ret);
+/**
+ * sslprov_session_key_aead() - the key's record AEAD, made on first use.
+ * @key: the key, locked by the caller.
+ *
+ * SslGenerateSessionKeys does not make it: a key handed to kTLS never
+ * needs one (kTLS keys a transform of its own), and making and freeing a
+ * gcm(aes) transform was about a third of the kernel's time in
+ * SslGenerateSessionKeys and freeing the pair (make bench-profile).  The
+ * first SslEncryptPacket or SslDecryptPacket makes it; if that fails, the
+ * call fails and the key is as it was.
+ *
+ * Return: the transform, with the key and tag length set, or an ERR_PTR.
+ */
+struct crypto_aead *sslprov_session_key_aead(struct sslprov_session_key *key)
+{
+	struct crypto_aead *aead;
+	int ret;
+
+	lockdep_assert_held(&key->lock);
+
+	if (key->aead)
+		return key->aead;
+	aead = crypto_alloc_aead("gcm(aes)", 0, 0);
+	if (IS_ERR(aead))
+		return aead;
+	ret = crypto_aead_setkey(aead, key->key, key->suite->key_len) ?:
+	      crypto_aead_setauthsize(aead, SSLPROV_AEAD_TAG_LEN);
+	if (ret) {
+		crypto_free_aead(aead);
+		return ERR_PTR(ret);
+	}
+	key->aead = aead;
+	sslprov_stats_aead_add();
+	return aead;
 }
 
 /* Build both keys from the key block; [0] is the client's, [1] the server's. */

@@ -82,6 +82,8 @@ void sslprov_obj_unpublish(struct sslprov_file *file, u32 handle);
 extern const struct attribute_group *sslprov_attr_groups[];
 void sslprov_stats_obj_add(enum sslprov_obj_type type);
 void sslprov_stats_obj_del(enum sslprov_obj_type type);
+void sslprov_stats_aead_add(void);
+void sslprov_stats_aead_del(void);
 void sslprov_stats_file_add(void);
 void sslprov_stats_file_del(void);
 

@@ -12,6 +12,7 @@
 static atomic_long_t sslprov_live_files;
 static atomic_long_t sslprov_live_objs;
 static atomic_long_t sslprov_live_type[SSLPROV_OBJ_NR_TYPES];
+static atomic_long_t sslprov_live_aeads;	/* session keys' record AEADs */
 
 void sslprov_stats_obj_add(enum sslprov_obj_type type)
 {
@@ -23,6 +24,17 @@ void sslprov_stats_obj_del(enum sslprov_obj_type type)
 {
 	atomic_long_dec(&sslprov_live_type[type]);
 	atomic_long_dec(&sslprov_live_objs);
+}
+
+/* Session keys make their record AEAD on first use: tests see when. */
+void sslprov_stats_aead_add(void)
+{
+	atomic_long_inc(&sslprov_live_aeads);
+}
+
+void sslprov_stats_aead_del(void)
+{
+	atomic_long_dec(&sslprov_live_aeads);
 }
 
 void sslprov_stats_file_add(void)
@@ -55,6 +67,7 @@ SSLPROV_COUNTER_ATTR(private_key, &sslprov_live_type[SSLPROV_OBJ_PRIVATE_KEY]);
 SSLPROV_COUNTER_ATTR(public_key, &sslprov_live_type[SSLPROV_OBJ_PUBLIC_KEY]);
 SSLPROV_COUNTER_ATTR(master_key, &sslprov_live_type[SSLPROV_OBJ_MASTER_KEY]);
 SSLPROV_COUNTER_ATTR(session_key, &sslprov_live_type[SSLPROV_OBJ_SESSION_KEY]);
+SSLPROV_COUNTER_ATTR(record_aead, &sslprov_live_aeads);
 
 static struct attribute *sslprov_stats_attrs[] = {
 	&dev_attr_files.attr,
@@ -64,6 +77,7 @@ static struct attribute *sslprov_stats_attrs[] = {
 	&dev_attr_public_key.attr,
 	&dev_attr_master_key.attr,
 	&dev_attr_session_key.attr,
+	&dev_attr_record_aead.attr,
 	NULL,
 };
 

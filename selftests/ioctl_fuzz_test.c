@@ -712,6 +712,7 @@ TEST_F_TIMEOUT(fuzz, threads_one_file, SP_TIMEOUT_LONG)
 		.public_key = self->base.public_key,
 		.master_key = self->base.master_key,
 		.session_key = self->base.session_key,
+		.record_aead = self->base.record_aead,
 	}, diff, sizeof(diff), 10)) TH_LOG("after close: %s", diff);
 }
 

@@ -291,7 +291,8 @@ static inline int sp_module_loaded(void)
 	X(private_key)	\
 	X(public_key)	\
 	X(master_key)	\
-	X(session_key)
+	X(session_key)	\
+	X(record_aead)
 
 struct sp_stats {
 #define SP_STATS_FIELD(name) long name;

@@ -170,6 +170,64 @@ TEST_F_TIMEOUT(rec, session_keys_sides, SP_TIMEOUT_LONG)
 
 /* --- records ------------------------------------------------------------- */
 
+/*
+ * A session key makes its record AEAD on first use (a key handed to kTLS
+ * never needs one): SESSION_KEYS and size queries make none, the first
+ * record each way makes one per key, later records no more, a refused
+ * record (here a bad tag) makes or changes nothing, and freeing the key
+ * gives its AEAD back.  The records themselves are checked against OpenSSL.
+ */
+TEST_F_TIMEOUT(rec, aead_made_on_first_record, SP_TIMEOUT_LONG)
+{
+	struct sp_stats s0, s;
+	uint8_t want[64 + TK_GCM_OVERHEAD];
+	uint32_t rl;
+	size_t n;
+	int ret;
+
+	REQUIRE_RECORDS();
+	ASSERT_EQ(0, sp_stats_read(&s0));
+	ASSERT_EQ(0, tk_record(self->env.fd, ENC, self->wk, TK_CT_APPDATA, 0,
+			       self->pt, 1, NULL, 0, &rl));
+	ASSERT_EQ(0, sp_stats_read(&s));
+	EXPECT_EQ(s0.record_aead, s.record_aead) TH_LOG("a size query made an AEAD");
+
+	ASSERT_EQ(0, tk_record(self->env.fd, ENC, self->wk, TK_CT_APPDATA, 0,
+			       self->pt, 64, self->out, MAXREC, &rl));
+	ASSERT_EQ(0, tk_record_seal(self->kb.server_key, self->kb.key_len,
+				    self->kb.server_salt, 0, TK_CT_APPDATA,
+				    self->pt, 64, want));
+	TK_EXPECT_MEM(want, self->out, 64 + TK_GCM_OVERHEAD,
+		      "first record vs OpenSSL");
+	ASSERT_EQ(0, tk_record(self->env.fd, ENC, self->wk, TK_CT_APPDATA, 1,
+			       self->pt, 64, self->out, MAXREC, &rl));
+	ASSERT_EQ(0, sp_stats_read(&s));
+	EXPECT_EQ(s0.record_aead + 1, s.record_aead)
+		TH_LOG("two records with the write key");
+
+	/* The read key: a forged record is refused and makes no difference. */
+	n = client_record(self, 0, TK_CT_APPDATA, self->pt, 64, self->rec);
+	ASSERT_EQ(64 + TK_GCM_OVERHEAD, n);
+	self->rec[n - 1] ^= 1;
+	ret = tk_record(self->env.fd, DEC, self->rk, 0, 0, self->rec, n,
+			self->out, MAXREC, &rl);
+	EXPECT_EQ(-EBADMSG, ret) TH_LOG("a bad tag: %s", sp_errname(ret));
+	self->rec[n - 1] ^= 1;
+	ret = tk_record(self->env.fd, DEC, self->rk, 0, 0, self->rec, n,
+			self->out, MAXREC, &rl);
+	EXPECT_EQ(0, ret) TH_LOG("the same record, intact, at the same seq: %s",
+				 sp_errname(ret));
+	TK_EXPECT_MEM(self->pt, self->out, 64, "OpenSSL's record opened");
+	ASSERT_EQ(0, sp_stats_read(&s));
+	EXPECT_EQ(s0.record_aead + 2, s.record_aead)
+		TH_LOG("records with both keys");
+
+	EXPECT_EQ(0, sp_free(self->env.fd, self->wk));
+	EXPECT_EQ(0, sp_free(self->env.fd, self->rk));
+	ASSERT_EQ(0, sp_stats_read(&s));
+	EXPECT_EQ(s0.record_aead, s.record_aead) TH_LOG("after freeing both keys");
+}
+
 TEST_F_TIMEOUT(rec, encrypt_matches_openssl, SP_TIMEOUT_LONG)
 {
 	uint8_t *want = self->rec;
