@@ -30,6 +30,7 @@ SSLPROV_API SECURITY_STATUS WINAPI SslCreateHandshakeHash(NCRYPT_PROV_HANDLE hSs
 {
 	struct sslprov_ref prov;
 	SECURITY_STATUS status;
+	NCRYPT_HASH_HANDLE h;
 	uint32_t id;
 	int ret;
 
@@ -50,29 +51,21 @@ SSLPROV_API SECURITY_STATUS WINAPI SslCreateHandshakeHash(NCRYPT_PROV_HANDLE hSs
 		status = sslprov_status_from_errno(ret);
 		goto out_put;
 	}
-	status = sslprov_object_register(&prov, id, phHandshakeHash);
-	if (status)
+	status = sslprov_object_register(&prov, id, &h);
+	if (status) {
 		sslprov_dev_free(prov.fd, id);
+		goto out_put;
+	}
+	status = sslprov_transcript_add(h, prov.fd, id);
+	if (status) {
+		sslprov_dev_free(prov.fd, id);
+		sslprov_object_unregister(&prov);
+		goto out_put;
+	}
+	*phHandshakeHash = h;
 out_put:
 	sslprov_put(&prov);
 	return status;
-}
-
-/* Feeds @len bytes to the kernel in pieces it accepts. */
-static int hash_update(int fd, uint32_t id, const uint8_t *data, uint32_t len)
-{
-	uint32_t chunk;
-	int ret;
-
-	while (len) {
-		chunk = len < SSLPROV_MAX_HASH_INPUT ? len : SSLPROV_MAX_HASH_INPUT;
-		ret = sslprov_dev_hash_update(fd, id, data, chunk);
-		if (ret)
-			return ret;
-		data += chunk;
-		len -= chunk;
-	}
-	return 0;
 }
 
 /**
@@ -85,9 +78,15 @@ static int hash_update(int fd, uint32_t id, const uint8_t *data, uint32_t len)
  * @cbInput: their length; 0 does nothing.
  * @dwFlags: reserved, must be 0.
  *
- * Inputs larger than one ioctl takes are fed in pieces, which hashes the
- * same bytes.  If a piece fails, the earlier ones stay hashed and the
- * handshake cannot succeed any more; the caller must abandon it.
+ * The messages are public, so the library may hold them in the process
+ * and send them to the kernel together when the hash is next read
+ * (SslComputeFinishedHash(), SslComputeSessionHash()), when 16 KiB are
+ * waiting, or at fork(); the kernel hashes the same bytes in the same
+ * order.  A kernel failure in sending them (%NTE_NO_MEMORY) is reported
+ * by the call that sends them, which then changes nothing and can be
+ * retried.  Inputs larger than one ioctl takes are fed in pieces, which
+ * hashes the same bytes; if a piece fails, the earlier ones stay hashed
+ * and the handshake cannot succeed any more: the caller must abandon it.
  *
  * Return: %ERROR_SUCCESS, or
  *  %NTE_INVALID_HANDLE: @hSslProvider or @hHandshakeHash is not live, or
@@ -100,6 +99,7 @@ SSLPROV_API SECURITY_STATUS WINAPI SslHashHandshake(NCRYPT_PROV_HANDLE hSslProvi
 						    NCRYPT_HASH_HANDLE hHandshakeHash,
 						    PBYTE pbInput, DWORD cbInput, DWORD dwFlags)
 {
+	struct transcript *t = NULL;
 	struct sslprov_ref prov, hash;
 	SECURITY_STATUS status;
 
@@ -114,10 +114,14 @@ SSLPROV_API SECURITY_STATUS WINAPI SslHashHandshake(NCRYPT_PROV_HANDLE hSslProvi
 		status = NTE_INVALID_PARAMETER;
 	else if (dwFlags)
 		status = NTE_BAD_FLAGS;
+	else if ((t = sslprov_transcript_get(hHandshakeHash)))
+		status = sslprov_status_from_errno(sslprov_transcript_append(t, pbInput,
+									     cbInput));
 	else
-		status = sslprov_status_from_errno(hash_update(hash.fd, hash.id,
-							       pbInput, cbInput));
+		status = sslprov_status_from_errno(sslprov_hash_update_all(hash.fd, hash.id,
+									   pbInput, cbInput));
 
+	sslprov_transcript_put(t);
 	sslprov_put(&hash);
 out_put_prov:
 	sslprov_put(&prov);

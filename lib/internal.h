@@ -59,6 +59,21 @@ void sslprov_object_unregister(const struct sslprov_ref *ref);
 void sslprov_put(struct sslprov_ref *ref);
 int sslprov_handle_is_provider(NCRYPT_HANDLE h);
 
+/*
+ * transcript.c: handshake messages of the library's own hashes, held in
+ * the process until the kernel reads the hash (see there).
+ */
+struct transcript;
+
+SECURITY_STATUS sslprov_transcript_add(NCRYPT_HANDLE h, int fd, uint32_t id);
+struct transcript *sslprov_transcript_get(NCRYPT_HANDLE h);
+void sslprov_transcript_put(struct transcript *t);
+struct transcript *sslprov_transcript_detach(NCRYPT_HANDLE h);
+void sslprov_transcript_reattach(struct transcript *t);
+int sslprov_transcript_append(struct transcript *t, const uint8_t *data, uint32_t len);
+int sslprov_transcript_flush(NCRYPT_HANDLE h);
+int sslprov_hash_update_all(int fd, uint32_t id, const uint8_t *data, uint32_t len);
+
 /* buffer.c: every provider-allocated output comes from here. */
 
 enum sslprov_buffer_kind {

@@ -249,7 +249,9 @@ SSLPROV_API SECURITY_STATUS WINAPI SslComputeFinishedHash(NCRYPT_PROV_HANDLE hSs
 	arg.hash = hash.id;
 	arg.out_len = cbOutput;
 	arg.out = (uintptr_t)pbOutput;
-	ret = sslprov_dev_call(master.fd, SSLPROV_IOC_FINISHED, &arg, sizeof(arg));
+	/* The kernel reads the hash: it must have every message first. */
+	ret = sslprov_transcript_flush(hHandshakeHash) ?:
+	      sslprov_dev_call(master.fd, SSLPROV_IOC_FINISHED, &arg, sizeof(arg));
 	status = sslprov_status_from_errno(ret);
 out_put_hash:
 	sslprov_put(&hash);
@@ -298,7 +300,8 @@ SSLPROV_API SECURITY_STATUS WINAPI SslComputeSessionHash(NCRYPT_PROV_HANDLE hSsl
 	if (status)
 		goto out_put_hash;
 	arg.hash = hash.id;
-	ret = sslprov_dev_call(hash.fd, SSLPROV_IOC_HASH_DIGEST, &arg, sizeof(arg));
+	ret = sslprov_transcript_flush(hHandshakeHash) ?:
+	      sslprov_dev_call(hash.fd, SSLPROV_IOC_HASH_DIGEST, &arg, sizeof(arg));
 	if (ret) {
 		status = sslprov_status_from_errno(ret);
 		goto out_put_hash;

@@ -145,6 +145,7 @@ out_close:
 
 static SECURITY_STATUS free_kernel_object(NCRYPT_HANDLE h)
 {
+	struct transcript *t;
 	struct sslprov_ref ref;
 	SECURITY_STATUS status;
 	int ret;
@@ -153,10 +154,19 @@ static SECURITY_STATUS free_kernel_object(NCRYPT_HANDLE h)
 	if (status)
 		return status;
 
+	/*
+	 * A hash's unsent messages die with it; its entry goes first, so that
+	 * nothing is sent to a kernel handle that a new object may reuse.
+	 */
+	t = sslprov_transcript_detach(h);
 	ret = sslprov_dev_free(ref.fd, ref.id);
 	/* Only an object the kernel really freed stops holding the instance. */
-	if (!ret)
+	if (!ret) {
 		sslprov_object_unregister(&ref);
+		sslprov_transcript_put(t);
+	} else {
+		sslprov_transcript_reattach(t);
+	}
 	sslprov_put(&ref);
 	return sslprov_status_from_errno(ret);
 }

@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -2112,6 +2113,114 @@ TEST_F_TIMEOUT(master, extended_master_secret, SP_TIMEOUT_LONG)
 	if (!st)
 		lt_check_master(env, m, hs->protocol, hs->suite, ms,
 				"EMS, session hash then randoms");
+}
+
+
+/*
+ * The library holds handshake messages in the process until the hash is
+ * read (lib/transcript.c).  Whatever the sizes and the interleaving, the
+ * kernel must hash exactly the bytes given, in order, once: two hashes fed
+ * alternately in pieces from 1 byte to over the 16 KiB buffer, read in the
+ * middle and at the end, and a hash read by a child forked while bytes
+ * were waiting (the child shares the kernel object: a resent copy would
+ * show in the parent's digest), all against OpenSSL's digests and
+ * verify_data over the same bytes.
+ */
+TEST_F_TIMEOUT(master, transcript_buffering, SP_TIMEOUT_LONG)
+{
+	static const DWORD cuts[] = { 1, 200, 4000, 13000, 16384, 20000, 5,
+				      16383, 2, 700 };
+	struct lt_env *env = &self->env;
+	const struct tk_hs *hs = &self->hs;
+	const char *md = tk_prf_md(hs->protocol, hs->suite);
+	uint8_t want[EVP_MAX_MD_SIZE], got[64], vd[TK_VERIFY_LEN];
+	uint8_t ref[TK_VERIFY_LEN];
+	size_t off_a = 0, off_b = 0, total = 0, mid;
+	NCRYPT_HASH_HANDLE a, b, c;
+	NCRYPT_KEY_HANDLE m;
+	unsigned int wl, i;
+	struct lt_list l;
+	SECURITY_STATUS st;
+	uint8_t *msgs;
+	int status;
+	DWORD cb;
+	pid_t pid;
+
+	for (i = 0; i < ARRAY_SIZE(cuts); i++)
+		total += cuts[i];
+	msgs = malloc(total);
+	ASSERT_NE(NULL, msgs);
+	ASSERT_EQ(0, tk_random(msgs, total));
+	st = lt_import_master(_metadata, env, self->key, &self->hs,
+			      lt_randoms(&l, self->hs.cr, self->hs.sr), &m);
+	ASSERT_ST(ERROR_SUCCESS, st);
+	ASSERT_ST(ERROR_SUCCESS, KEEP(env, a, SslCreateHandshakeHash(env->prov, &a,
+			hs->protocol, hs->suite, 0)));
+	ASSERT_ST(ERROR_SUCCESS, KEEP(env, b, SslCreateHandshakeHash(env->prov, &b,
+			hs->protocol, hs->suite, 0)));
+
+	/* A in the pieces of cuts[], B in the same bytes cut in reverse. */
+	mid = 0;
+	for (i = 0; i < ARRAY_SIZE(cuts); i++) {
+		DWORD nb = cuts[ARRAY_SIZE(cuts) - 1 - i];
+
+		ASSERT_ST(ERROR_SUCCESS, SslHashHandshake(env->prov, a,
+				msgs + off_a, cuts[i], 0));
+		off_a += cuts[i];
+		ASSERT_ST(ERROR_SUCCESS, SslHashHandshake(env->prov, b,
+				msgs + off_b, nb, 0));
+		off_b += nb;
+		if (i != 3)
+			continue;
+		/* Read A halfway: the digest of what it was given so far. */
+		mid = off_a;
+		ASSERT_EQ(0, tk_digest(md, msgs, mid, want, &wl));
+		cb = 0;
+		EXPECT_ST(ERROR_SUCCESS, SslComputeSessionHash(env->prov, a,
+				hs->protocol, got, sizeof(got), &cb, 0));
+		ASSERT_EQ(wl, cb);
+		EXPECT_EQ(0, memcmp(want, got, wl)) TH_LOG("A after %zu bytes", mid);
+	}
+	ASSERT_EQ(total, off_a);
+	ASSERT_EQ(total, off_b);
+	for (i = 0; i < 2; i++) {
+		DWORD sender = i ? NCRYPT_SSL_SERVER_FLAG : NCRYPT_SSL_CLIENT_FLAG;
+
+		ASSERT_EQ(0, tk_verify_data(hs->protocol, hs->suite, hs->ms,
+					    i ? SSLPROV_SERVER : SSLPROV_CLIENT,
+					    msgs, total, ref));
+		EXPECT_ST(ERROR_SUCCESS, SslComputeFinishedHash(env->prov, m, a,
+				vd, sizeof(vd), sender));
+		EXPECT_EQ(0, memcmp(ref, vd, sizeof(vd))) TH_LOG("A, sender %u", i);
+	}
+	ASSERT_EQ(0, tk_digest(md, msgs, total, want, &wl));
+	EXPECT_ST(ERROR_SUCCESS, SslComputeSessionHash(env->prov, b,
+			hs->protocol, got, sizeof(got), &cb, 0));
+	EXPECT_EQ(0, memcmp(want, got, wl)) TH_LOG("B, %zu bytes", total);
+
+	/* Bytes waiting at fork(): sent once, before the copy. */
+	ASSERT_ST(ERROR_SUCCESS, KEEP(env, c, SslCreateHandshakeHash(env->prov, &c,
+			hs->protocol, hs->suite, 0)));
+	ASSERT_ST(ERROR_SUCCESS, SslHashHandshake(env->prov, c, msgs, 300, 0));
+	ASSERT_EQ(0, tk_digest(md, msgs, 300, want, &wl));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		cb = 0;
+		st = SslComputeSessionHash(env->prov, c, hs->protocol, got,
+					   sizeof(got), &cb, 0);
+		_exit(st == ERROR_SUCCESS && cb == wl && !memcmp(want, got, wl) ?
+		      0 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("the child's digest of the 300 bytes hashed before fork()");
+	ASSERT_ST(ERROR_SUCCESS, SslHashHandshake(env->prov, c, msgs + 300, 1000, 0));
+	ASSERT_EQ(0, tk_digest(md, msgs, 1300, want, &wl));
+	EXPECT_ST(ERROR_SUCCESS, SslComputeSessionHash(env->prov, c,
+			hs->protocol, got, sizeof(got), &cb, 0));
+	EXPECT_EQ(0, memcmp(want, got, wl)) TH_LOG("the parent's digest after fork()");
+	free(msgs);
 }
 
 /*

@@ -921,6 +921,16 @@ typedef SECURITY_STATUS (WINAPI *SslCreateHandshakeHashFn)(
 	_In_ DWORD dwCipherSuite,
 	_In_ DWORD dwFlags);
 
+/*
+ * SslHashHandshake: handshake messages are public, so the library may keep
+ * them in the process and hand them to the kernel together when the hash
+ * is next read (SslComputeFinishedHash, SslComputeSessionHash), when 16 KiB
+ * are waiting, or at fork(): one system call per handshake instead of one
+ * per message.  Digests are unchanged.  A kernel failure while sending them
+ * (NTE_NO_MEMORY) is returned by the call that sends them, which then
+ * changes nothing and may be retried.  Handle, pointer and flag errors are
+ * still returned by SslHashHandshake itself.
+ */
 SSLPROV_API SECURITY_STATUS WINAPI SslHashHandshake(
 	_In_ NCRYPT_PROV_HANDLE hSslProvider,
 	_Inout_ NCRYPT_HASH_HANDLE hHandshakeHash,

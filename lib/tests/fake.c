@@ -43,6 +43,7 @@ static struct {
 	unsigned long ioctls, closes, bad_sizes;
 	uint64_t hashed;
 	uint32_t max_update;
+	unsigned long updates;
 	struct fake_file files[FAKE_MAX_FDS];
 } fake = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -128,8 +129,21 @@ static int do_hash_update(struct fake_file *f, struct sslprov_hash_update *arg)
 	if (arg->len && !arg->data)
 		return -EFAULT;
 	fake.hashed += arg->len;
+	fake.updates++;
 	if (arg->len > fake.max_update)
 		fake.max_update = arg->len;
+	return 0;
+}
+
+static int do_hash_digest(struct fake_file *f, struct sslprov_hash_digest *arg)
+{
+	if (arg->flags)
+		return -EINVAL;
+	if (!arg->hash || arg->hash >= FAKE_ID_SPACE || !f->used[arg->hash])
+		return -EBADF;
+	/* The bytes are not hashed here; a fixed digest of SHA-256's size. */
+	memset(arg->digest, 0xd5, sizeof(arg->digest));
+	arg->len = 32;
 	return 0;
 }
 
@@ -160,6 +174,9 @@ static int fake_dispatch(int fd, unsigned long request, void *arg)
 	case SSLPROV_IOC_HASH_UPDATE:
 		ret = check_header(arg, sizeof(struct sslprov_hash_update));
 		return ret ? ret : do_hash_update(f, arg);
+	case SSLPROV_IOC_HASH_DIGEST:
+		ret = check_header(arg, sizeof(struct sslprov_hash_digest));
+		return ret ? ret : do_hash_digest(f, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -258,6 +275,14 @@ type name(void)						\
 }
 
 FAKE_GETTER(unsigned long, fake_ioctls, ioctls)
+FAKE_GETTER(unsigned long, fake_updates, updates)
+
+void fake_reset_max_update(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.max_update = 0;
+	pthread_mutex_unlock(&fake.lock);
+}
 FAKE_GETTER(unsigned long, fake_closes, closes)
 FAKE_GETTER(unsigned long, fake_bad_sizes, bad_sizes)
 FAKE_GETTER(uint64_t, fake_hashed_bytes, hashed)

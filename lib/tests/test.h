@@ -26,6 +26,8 @@ unsigned long fake_closes(void);	/* emulated files closed so far */
 unsigned long fake_bad_sizes(void);	/* calls with a wrong size field */
 uint64_t fake_hashed_bytes(void);	/* bytes fed to HASH_UPDATE */
 uint32_t fake_max_update(void);		/* largest single HASH_UPDATE */
+unsigned long fake_updates(void);	/* HASH_UPDATE calls answered */
+void fake_reset_max_update(void);
 
 #define FAKE_MAX_OBJECTS 64
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <linux/sslprov.h>
 #include <sslprovider.h>
@@ -408,9 +410,10 @@ static void test_fake_hash(void)
 {
 	NCRYPT_PROV_HANDLE p = open_ok();
 	NCRYPT_HASH_HANDLE hh = 0, junk = 0;
-	BYTE msg[64] = { 0x01, 0x00, 0x00, 0x3c };
+	BYTE msg[64] = { 0x01, 0x00, 0x00, 0x3c }, digest[48];
 	unsigned long calls;
 	uint64_t hashed;
+	DWORD dlen = 0;
 
 	CHECK_STATUS(SslCreateHandshakeHash(p, &hh, TLS1_2_PROTOCOL_VERSION,
 					    TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, 0),
@@ -427,9 +430,18 @@ static void test_fake_hash(void)
 	CHECK(junk == 0 && fake_live_objects() == 1, "hash: failures create nothing");
 
 	hashed = fake_hashed_bytes();
+	calls = fake_ioctls();
 	CHECK_STATUS(SslHashHandshake(p, hh, msg, sizeof(msg), 0), ERROR_SUCCESS,
 		     "hash: SslHashHandshake");
-	CHECK(fake_hashed_bytes() == hashed + sizeof(msg), "hash: the bytes reached the module");
+	CHECK(fake_ioctls() == calls && fake_hashed_bytes() == hashed,
+	      "hash: the message waits in the library");
+	CHECK_STATUS(SslComputeSessionHash(p, hh, TLS1_2_PROTOCOL_VERSION, digest,
+					   sizeof(digest), &dlen, 0),
+		     ERROR_SUCCESS, "hash: SslComputeSessionHash");
+	CHECK(fake_hashed_bytes() == hashed + sizeof(msg) && fake_ioctls() == calls + 2,
+	      "hash: reading the hash sent the bytes first (one update, one digest)");
+	CHECK(dlen == 32 && digest[0] == 0xd5 && digest[31] == 0xd5,
+	      "hash: the module's digest came back");
 	CHECK_STATUS(SslHashHandshake(p, hh, NULL, 1, 0), NTE_INVALID_PARAMETER,
 		     "hash: NULL input with length");
 	calls = fake_ioctls();
@@ -445,11 +457,13 @@ static void test_fake_hash(void)
 	CHECK_STATUS(SslHashHandshake(p, hh + 1, msg, sizeof(msg), 0), NTE_INVALID_HANDLE,
 		     "hash: an unknown kernel object is refused by the module");
 
+	CHECK_STATUS(SslHashHandshake(p, hh, msg, sizeof(msg), 0), ERROR_SUCCESS,
+		     "hash: SslHashHandshake before an interrupted send");
 	calls = fake_ioctls();
 	fake_inject(EINTR);
-	CHECK_STATUS(SslHashHandshake(p, hh, msg, sizeof(msg), 0), ERROR_SUCCESS,
-		     "hash: an ioctl interrupted by a signal is retried");
-	CHECK(fake_ioctls() == calls + 2, "hash: ... exactly once more");
+	CHECK_STATUS(SslComputeSessionHash(p, hh, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0),
+		     ERROR_SUCCESS, "hash: an ioctl interrupted by a signal is retried");
+	CHECK(fake_ioctls() == calls + 3, "hash: ... exactly once more");
 
 	CHECK_STATUS(SslFreeObject(hh, 0), ERROR_SUCCESS, "hash: SslFreeObject(hash)");
 	CHECK(fake_live_objects() == 0, "hash: the kernel object is gone");
@@ -528,14 +542,131 @@ static void test_fake_errno_map(void)
 	NCRYPT_PROV_HANDLE p = open_ok();
 	NCRYPT_HASH_HANDLE hh = 0;
 	BYTE msg[4] = { 0 };
+	unsigned long updates;
+	uint64_t hashed;
 	unsigned int i;
+	DWORD dlen;
 
 	SslCreateHandshakeHash(p, &hh, TLS1_2_PROTOCOL_VERSION, 0xC02F, 0);
+	hashed = fake_hashed_bytes();
+	/*
+	 * The kernel's error reaches the call that sends the bytes, and the
+	 * bytes stay waiting for the next one.
+	 */
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		SslHashHandshake(p, hh, msg, sizeof(msg), 0);
 		fake_inject(map[i].err);
-		CHECK_STATUS(SslHashHandshake(p, hh, msg, sizeof(msg), 0), map[i].status,
-			     "errno map: %s", strerrorname_np(map[i].err));
+		CHECK_STATUS(SslComputeSessionHash(p, hh, TLS1_2_PROTOCOL_VERSION, NULL, 0,
+						   &dlen, 0),
+			     map[i].status, "errno map: %s", strerrorname_np(map[i].err));
 	}
+	CHECK(fake_hashed_bytes() == hashed, "errno map: nothing was hashed by a failed send");
+	updates = fake_updates();
+	CHECK_STATUS(SslComputeSessionHash(p, hh, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0),
+		     ERROR_SUCCESS, "errno map: the next read succeeds");
+	CHECK(fake_hashed_bytes() == hashed + i * sizeof(msg) && fake_updates() == updates + 1,
+	      "errno map: ... and sends every waiting byte in one update");
+	/* A hash the library does not know takes the direct path. */
+	fake_inject(ENOMEM);
+	CHECK_STATUS(SslHashHandshake(p, hh + 1, msg, sizeof(msg), 0), NTE_NO_MEMORY,
+		     "errno map: an unknown hash's update is sent at once");
+	SslFreeObject(hh, 0);
+	SslFreeObject(p, 0);
+}
+
+/*
+ * The messages of one handshake wait in the library and reach the kernel
+ * in one update when the hash is read, in pieces of at most 16 KiB when
+ * they are more, and never when the hash is freed unread.
+ */
+static void test_fake_transcript(void)
+{
+	enum { MSG = 512, HELD = 16 * 1024 };
+	NCRYPT_PROV_HANDLE p = open_ok();
+	NCRYPT_HASH_HANDLE a = 0, b = 0;
+	static BYTE msg[HELD + 1];
+	unsigned long calls, updates;
+	uint64_t hashed;
+	unsigned int i;
+	DWORD dlen;
+
+	SslCreateHandshakeHash(p, &a, TLS1_2_PROTOCOL_VERSION, 0xC02F, 0);
+	SslCreateHandshakeHash(p, &b, TLS1_2_PROTOCOL_VERSION, 0xC030, 0);
+	hashed = fake_hashed_bytes();
+	calls = fake_ioctls();
+	for (i = 0; i < 8; i++) {
+		SslHashHandshake(p, a, msg, MSG, 0);
+		SslHashHandshake(p, b, msg, MSG / 2, 0);
+	}
+	CHECK(fake_ioctls() == calls, "transcript: 16 messages to two hashes, no ioctl");
+	updates = fake_updates();
+	SslComputeSessionHash(p, a, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0);
+	CHECK(fake_updates() == updates + 1 && fake_hashed_bytes() == hashed + 8 * MSG &&
+	      fake_max_update() >= 8 * MSG,
+	      "transcript: reading one hash sends its 8 messages in one update");
+	CHECK_STATUS(SslFreeObject(b, 0), ERROR_SUCCESS, "transcript: free the other hash");
+	CHECK(fake_updates() == updates + 1 && fake_hashed_bytes() == hashed + 8 * MSG,
+	      "transcript: ... its unread messages are dropped, not sent");
+
+	/* More than the buffer holds: sent as it fills, never over 16 KiB. */
+	fake_reset_max_update();
+	hashed = fake_hashed_bytes();
+	for (i = 0; i < 100; i++)
+		SslHashHandshake(p, a, msg, 1000, 0);
+	CHECK(fake_hashed_bytes() > hashed && fake_max_update() <= HELD,
+	      "transcript: 100 KB sent in pieces of at most 16 KiB (largest %u)",
+	      fake_max_update());
+	SslComputeSessionHash(p, a, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0);
+	CHECK(fake_hashed_bytes() == hashed + 100 * 1000, "transcript: every byte sent once");
+
+	/* A message larger than the buffer goes at once, after what waits. */
+	SslHashHandshake(p, a, msg, 10, 0);
+	updates = fake_updates();
+	hashed = fake_hashed_bytes();
+	SslHashHandshake(p, a, msg, sizeof(msg), 0);
+	CHECK(fake_updates() == updates + 2 && fake_hashed_bytes() == hashed + 10 + sizeof(msg),
+	      "transcript: a message over 16 KiB flushes the buffer and goes direct");
+
+	/* A free the kernel refuses keeps the hash and its waiting bytes. */
+	SslHashHandshake(p, a, msg, 77, 0);
+	hashed = fake_hashed_bytes();
+	fake_inject(EIO);
+	CHECK_STATUS(SslFreeObject(a, 0), NTE_INTERNAL_ERROR, "transcript: a failed free");
+	SslComputeSessionHash(p, a, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0);
+	CHECK(fake_hashed_bytes() == hashed + 77, "transcript: ... left the bytes waiting");
+	CHECK_STATUS(SslFreeObject(a, 0), ERROR_SUCCESS, "transcript: free");
+	SslFreeObject(p, 0);
+}
+
+/*
+ * A child shares the parent's kernel objects: what waited at fork() must
+ * be sent once, by the parent, before the copy.
+ */
+static void test_fake_fork(void)
+{
+	NCRYPT_PROV_HANDLE p = open_ok();
+	NCRYPT_HASH_HANDLE hh = 0;
+	BYTE msg[300] = { 0 };
+	unsigned long calls;
+	uint64_t hashed;
+	int status = -1;
+	DWORD dlen;
+	pid_t pid;
+
+	SslCreateHandshakeHash(p, &hh, TLS1_2_PROTOCOL_VERSION, 0xC02F, 0);
+	SslHashHandshake(p, hh, msg, sizeof(msg), 0);
+	hashed = fake_hashed_bytes();
+	pid = fork();
+	if (pid == 0) {
+		/* In the child: nothing waits, so reading is one ioctl. */
+		calls = fake_ioctls();
+		SslComputeSessionHash(p, hh, TLS1_2_PROTOCOL_VERSION, NULL, 0, &dlen, 0);
+		_exit(fake_ioctls() == calls + 1 ? 0 : 1);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0, "fork: the child holds nothing to send");
+	CHECK(fake_hashed_bytes() == hashed + sizeof(msg),
+	      "fork: the parent sent the waiting bytes before fork()");
 	SslFreeObject(hh, 0);
 	SslFreeObject(p, 0);
 }
@@ -657,6 +788,8 @@ static void test_fake(void)
 	test_fake_big_input();
 	test_fake_lifetime();
 	test_fake_errno_map();
+	test_fake_transcript();
+	test_fake_fork();
 	test_fake_object_limit();
 	test_fake_many();
 	test_fake_threads();
