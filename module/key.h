@@ -27,7 +27,6 @@
  * @tfm: the kernel's raw "rsa" with the private key set.
  * @n: modulus, for blinding.
  * @e: public exponent, for blinding.
- * @phi_minus_1: (p - 1)(q - 1) - 1: r^(phi - 1) is r's inverse mod n.
  * @mod_len: modulus bytes.
  * @bits: modulus bits.
  * @fingerprint: SHA-256 of the DER SubjectPublicKeyInfo.
@@ -37,7 +36,6 @@ struct sslprov_rsa {
 	struct crypto_akcipher *tfm;
 	MPI n;
 	MPI e;
-	MPI phi_minus_1;
 	unsigned int mod_len;
 	unsigned int bits;
 	u8 fingerprint[SSLPROV_FINGERPRINT_LEN];

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/param_build.h>
 #include "kselftest_harness.h"
 #include "sslprov_test.h"
 #include "tls12_common.h"
@@ -236,6 +237,81 @@ TEST_F_TIMEOUT(keys, import_trailing_bytes, SP_TIMEOUT)
 	check_bad_ders(_metadata, self->fd, bad, 1);
 	memcpy(der + len, self->rsa.der, len);
 	check_bad_ders(_metadata, self->fd, bad + 1, 1);
+}
+
+/*
+ * A well-formed key whose CRT coefficient (q^-1 mod p) is not q's inverse:
+ * every private operation would give a wrong result, so the module refuses
+ * it when it first computes a blinding inverse and checks it.  Built by
+ * OpenSSL from the test key's components with the coefficient plus one.
+ */
+static int wrong_qinv_der(EVP_PKEY *pkey, uint8_t *out, size_t *out_len)
+{
+	static const char *const names[] = {
+		OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E,
+		OSSL_PKEY_PARAM_RSA_D, OSSL_PKEY_PARAM_RSA_FACTOR1,
+		OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+		OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1,
+	};
+	BIGNUM *bn[ARRAY_SIZE(names)] = { NULL };
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_ENCODER_CTX *ectx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY *bad = NULL;
+	unsigned char *der = NULL;
+	size_t i, len = 0;
+	int ret = -EIO;
+
+	if (!bld)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (EVP_PKEY_get_bn_param(pkey, names[i], &bn[i]) != 1)
+			goto out;
+	if (BN_add_word(bn[ARRAY_SIZE(names) - 1], 1) != 1)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (OSSL_PARAM_BLD_push_BN(bld, names[i], bn[i]) != 1)
+			goto out;
+	params = OSSL_PARAM_BLD_to_param(bld);
+	pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (!params || !pctx || EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, &bad, EVP_PKEY_KEYPAIR, params) != 1)
+		goto out;
+	ectx = OSSL_ENCODER_CTX_new_for_pkey(bad, EVP_PKEY_KEYPAIR, "DER",
+					     "type-specific", NULL);
+	if (!ectx || OSSL_ENCODER_to_data(ectx, &der, &len) != 1 ||
+	    len > *out_len)
+		goto out;
+	memcpy(out, der, len);
+	*out_len = len;
+	ret = 0;
+out:
+	OPENSSL_free(der);
+	OSSL_ENCODER_CTX_free(ectx);
+	EVP_PKEY_free(bad);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		BN_clear_free(bn[i]);
+	return ret;
+}
+
+TEST_F_TIMEOUT(keys, import_wrong_coefficient, SP_TIMEOUT)
+{
+	static uint8_t der[SSLPROV_MAX_KEY_DER];
+	size_t len = sizeof(der);
+	struct bad_der bad = { "the key with its coefficient plus one", der, 0,
+			       -EILSEQ };
+
+	ASSERT_EQ(0, wrong_qinv_der(self->rsa.pkey, der, &len))
+		TH_LOG("building the key: %s", tk_ossl_err());
+	/* Same length as the real key, and differs from it. */
+	ASSERT_EQ((size_t)self->rsa.der_len, len);
+	ASSERT_NE(0, memcmp(der, self->rsa.der, len));
+	bad.len = (uint32_t)len;
+	check_bad_ders(_metadata, self->fd, &bad, 1);
 }
 
 TEST_F_TIMEOUT(keys, import_small_key, SP_TIMEOUT)

@@ -150,7 +150,8 @@ static const char *dev_error_words(unsigned long request, int e)
 	case ENOKEY:
 		return "no key with this fingerprint is loaded";
 	case EILSEQ:
-		return "the module rejected the key as malformed";
+		return "the module rejected the key as malformed "
+		       "(or its CRT values do not match its modulus)";
 	case EOPNOTSUPP:
 		return "the module does not support this key "
 		       "(RSA modulus of 1024 to 16384 bits, two primes)";

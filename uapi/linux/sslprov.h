@@ -51,7 +51,8 @@
  *	EPROTONOSUPPORT
  *	EKEYREJECTED		NTE_BAD_KEY_STATE (a key of the wrong kind)
  *	EBADMSG			NTE_BAD_DATA
- *	EILSEQ			NTE_BAD_KEY (malformed key)
+ *	EILSEQ			NTE_BAD_KEY (malformed key, or CRT components
+ *				that do not belong to its modulus)
  *	ENOKEY			NTE_NO_KEY
  *	EPERM, EACCES		NTE_PERM
  *	anything else		NTE_INTERNAL_ERROR
@@ -178,7 +179,8 @@ struct sslprov_hash_update {
  * @uid: user allowed to open the key.
  * @gid: group allowed to open the key.
  * @der_len: bytes at @der, at most SSLPROV_MAX_KEY_DER.
- * @der: an RSAPrivateKey (PKCS#1) in DER, all eight CRT components.
+ * @der: an RSAPrivateKey (PKCS#1) in DER, all eight CRT components; a
+ *	coefficient that is not q^-1 mod p gives -EILSEQ.
  * @fingerprint: out: SHA-256 of the key's DER SubjectPublicKeyInfo.
  */
 struct sslprov_key_load {
@@ -260,7 +262,8 @@ struct sslprov_key_ref {
  * @flags: must be 0.
  * @der_len: bytes at @der, at most SSLPROV_MAX_KEY_DER.
  * @handle: out: the new private key object.
- * @der: an RSAPrivateKey (PKCS#1) in DER with all CRT components.
+ * @der: an RSAPrivateKey (PKCS#1) in DER with all CRT components; a
+ *	coefficient that is not q^-1 mod p gives -EILSEQ.
  */
 struct sslprov_key_import {
 	__u32 size;
