@@ -72,6 +72,7 @@ struct transcript *sslprov_transcript_detach(NCRYPT_HANDLE h);
 void sslprov_transcript_reattach(struct transcript *t);
 int sslprov_transcript_append(struct transcript *t, const uint8_t *data, uint32_t len);
 int sslprov_transcript_flush(NCRYPT_HANDLE h);
+int sslprov_transcript_finished(NCRYPT_HANDLE h, int fd, struct sslprov_finished *arg);
 int sslprov_hash_update_all(int fd, uint32_t id, const uint8_t *data, uint32_t len);
 
 /* buffer.c: every provider-allocated output comes from here. */

@@ -249,9 +249,8 @@ SSLPROV_API SECURITY_STATUS WINAPI SslComputeFinishedHash(NCRYPT_PROV_HANDLE hSs
 	arg.hash = hash.id;
 	arg.out_len = cbOutput;
 	arg.out = (uintptr_t)pbOutput;
-	/* The kernel reads the hash: it must have every message first. */
-	ret = sslprov_transcript_flush(hHandshakeHash) ?:
-	      sslprov_dev_call(master.fd, SSLPROV_IOC_FINISHED, &arg, sizeof(arg));
+	/* The messages still waiting go in the same call, hashed first. */
+	ret = sslprov_transcript_finished(hHandshakeHash, master.fd, &arg);
 	status = sslprov_status_from_errno(ret);
 out_put_hash:
 	sslprov_put(&hash);

@@ -9,7 +9,8 @@
  * are public (they crossed the network in the clear), so the library
  * keeps them here and hands them to the kernel in one HASH_UPDATE when the
  * hash is next read (SslComputeFinishedHash, SslComputeSessionHash), when
- * TRANSCRIPT_MAX bytes are waiting, or before fork().  The kernel hashes
+ * TRANSCRIPT_MAX bytes are waiting, or before fork().  For Finished they
+ * travel in the FINISHED call itself, so the read costs one ioctl.  The kernel hashes
  * the same bytes in the same order, so every digest is unchanged.
  *
  * Only hashes this library made are buffered: each has an entry here from
@@ -435,6 +436,48 @@ int sslprov_transcript_flush(NCRYPT_HANDLE h)
 		return 0;
 	pthread_mutex_lock(&t->lock);
 	ret = flush_locked(t);
+	pthread_mutex_unlock(&t->lock);
+	sslprov_transcript_put(t);
+	return ret;
+}
+
+/**
+ * sslprov_transcript_finished() - SSLPROV_IOC_FINISHED on a hash, with the
+ *	bytes it has waiting passed along (@pending), so that they need no
+ *	HASH_UPDATE of their own.
+ * @h: the hash handle; without an entry, the plain call is made.
+ * @fd: the master key's instance (the kernel checks it holds the hash).
+ * @arg: the call's arguments; @arg->pending is filled in here.
+ *
+ * The kernel keeps the bytes only if the call succeeds, and so does this
+ * entry: on failure they stay waiting.  A module without VER1 of the
+ * structure refuses them (E2BIG); they then go by HASH_UPDATE first.
+ *
+ * Return: 0 or a negative errno.
+ */
+int sslprov_transcript_finished(NCRYPT_HANDLE h, int fd, struct sslprov_finished *arg)
+{
+	struct transcript *t = sslprov_transcript_get(h);
+	int ret;
+
+	arg->pending_len = 0;
+	arg->pending = 0;
+	if (!t)
+		return sslprov_dev_call(fd, SSLPROV_IOC_FINISHED, arg, sizeof(*arg));
+	pthread_mutex_lock(&t->lock);
+	if (t->len) {
+		arg->pending_len = t->len;
+		arg->pending = (uintptr_t)t->buf;
+	}
+	ret = sslprov_dev_call(fd, SSLPROV_IOC_FINISHED, arg, sizeof(*arg));
+	if (ret == -E2BIG && arg->pending_len) {
+		arg->pending_len = 0;
+		arg->pending = 0;
+		ret = flush_locked(t) ?:
+		      sslprov_dev_call(fd, SSLPROV_IOC_FINISHED, arg, sizeof(*arg));
+	} else if (!ret) {
+		t->len = 0;
+	}
 	pthread_mutex_unlock(&t->lock);
 	sslprov_transcript_put(t);
 	return ret;

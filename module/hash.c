@@ -177,6 +177,67 @@ int sslprov_hash_digest(struct sslprov_hash *hash, u8 *out, unsigned int *len)
 	return ret;
 }
 
+static size_t sslprov_desc_size(const struct shash_desc *desc)
+{
+	return sizeof(*desc) + crypto_shash_descsize(desc->tfm);
+}
+
+/**
+ * sslprov_hash_stage() - the hash's state with @data appended, and its
+ *	digest, leaving the hash itself unchanged.
+ * @hash: the handshake hash; locked by the caller until commit or free.
+ * @data: the bytes to append, @len of them (may be 0).
+ * @len: see @data.
+ * @st: out: the staged state; sslprov_hash_stage_free() it in any case.
+ * @digest: at least SSLPROV_MAX_TRANSCRIPT_DIGEST bytes.
+ * @dlen: out: digest length.
+ *
+ * Return: 0 or a negative errno.
+ */
+int sslprov_hash_stage(struct sslprov_hash *hash, const u8 *data,
+		       unsigned int len, struct sslprov_hash_stage *st,
+		       u8 *digest, unsigned int *dlen)
+{
+	unsigned int off = 0;
+	int i, ret = 0;
+
+	lockdep_assert_held(&hash->lock);
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < 2 && hash->desc[i]; i++) {
+		st->desc[i] = kmemdup(hash->desc[i],
+				      sslprov_desc_size(hash->desc[i]),
+				      SSLPROV_GFP_USER);
+		if (!st->desc[i])
+			return -ENOMEM;
+		ret = crypto_shash_update(st->desc[i], data, len) ?:
+		      sslprov_desc_peek(st->desc[i], digest + off);
+		if (ret)
+			return ret;
+		off += crypto_shash_digestsize(st->desc[i]->tfm);
+	}
+	*dlen = off;
+	return 0;
+}
+
+/* Make the staged state the hash's own; cannot fail.  Hash locked. */
+void sslprov_hash_commit(struct sslprov_hash *hash,
+			 struct sslprov_hash_stage *st)
+{
+	int i;
+
+	lockdep_assert_held(&hash->lock);
+	for (i = 0; i < 2; i++)
+		swap(hash->desc[i], st->desc[i]);
+}
+
+/* Free a staged state (after a commit: the hash's old one). */
+void sslprov_hash_stage_free(struct sslprov_hash_stage *st)
+{
+	sslprov_desc_free(st->desc[0]);
+	sslprov_desc_free(st->desc[1]);
+	memset(st, 0, sizeof(*st));
+}
+
 long sslprov_ioctl_hash_create(struct sslprov_file *file, void __user *uarg)
 {
 	struct sslprov_hash_create args;

@@ -35,4 +35,22 @@ static inline struct sslprov_hash *sslprov_to_hash(struct sslprov_obj *obj)
 void sslprov_hash_exit(void);
 int sslprov_hash_digest(struct sslprov_hash *hash, u8 *out, unsigned int *len);
 
+/**
+ * struct sslprov_hash_stage - a hash's state with more bytes appended,
+ *	not yet the hash's own: sslprov_hash_commit() makes it so,
+ *	sslprov_hash_stage_free() drops it.  Built and committed under the
+ *	hash's lock.
+ * @desc: the staged states, as sslprov_hash.desc.
+ */
+struct sslprov_hash_stage {
+	struct shash_desc *desc[2];
+};
+
+int sslprov_hash_stage(struct sslprov_hash *hash, const u8 *data,
+		       unsigned int len, struct sslprov_hash_stage *st,
+		       u8 *digest, unsigned int *dlen);
+void sslprov_hash_commit(struct sslprov_hash *hash,
+			 struct sslprov_hash_stage *st);
+void sslprov_hash_stage_free(struct sslprov_hash_stage *st);
+
 #endif /* SSLPROV_HASH_H */

@@ -36,12 +36,15 @@ FIXTURE_VARIANT(rules) {
 	const char *name;
 	unsigned long cmd;
 	uint32_t ver0;
+	uint32_t known;		/* the latest version's size */
 };
 
-#define RULES_VARIANT(_id, _cmd, _ver0)			\
-	FIXTURE_VARIANT_ADD(rules, _id) {		\
+#define RULES_VARIANT_V(_id, _cmd, _ver0, _known)		\
+	FIXTURE_VARIANT_ADD(rules, _id) {			\
 		.name = #_cmd, .cmd = _cmd, .ver0 = _ver0,	\
+		.known = _known,				\
 	}
+#define RULES_VARIANT(_id, _cmd, _ver0)	RULES_VARIANT_V(_id, _cmd, _ver0, _ver0)
 
 RULES_VARIANT(get_info, SSLPROV_IOC_GET_INFO, SSLPROV_INFO_SIZE_VER0);
 RULES_VARIANT(free, SSLPROV_IOC_FREE, SSLPROV_FREE_SIZE_VER0);
@@ -64,7 +67,8 @@ RULES_VARIANT(pubkey_export, SSLPROV_IOC_PUBKEY_EXPORT, SSLPROV_PUBKEY_EXPORT_SI
 #ifdef SSLPROV_IOC_MASTER_IMPORT
 RULES_VARIANT(master_import, SSLPROV_IOC_MASTER_IMPORT, SSLPROV_MASTER_IMPORT_SIZE_VER0);
 RULES_VARIANT(session_keys, SSLPROV_IOC_SESSION_KEYS, SSLPROV_SESSION_KEYS_SIZE_VER0);
-RULES_VARIANT(finished, SSLPROV_IOC_FINISHED, SSLPROV_FINISHED_SIZE_VER0);
+RULES_VARIANT_V(finished, SSLPROV_IOC_FINISHED, SSLPROV_FINISHED_SIZE_VER0,
+		SSLPROV_FINISHED_SIZE_VER1);
 #endif
 #ifdef SSLPROV_IOC_ENCRYPT
 RULES_VARIANT(encrypt, SSLPROV_IOC_ENCRYPT, SSLPROV_RECORD_SIZE_VER0);
@@ -144,17 +148,17 @@ TEST_F_TIMEOUT(rules, size_above_page, SP_TIMEOUT)
 
 TEST_F_TIMEOUT(rules, nonzero_unknown_tail, SP_TIMEOUT)
 {
-	uint32_t size = variant->ver0 + 16;
+	uint32_t size = variant->known + 16;
 	unsigned char *p;
 	int i, ret;
 
 	for (i = 0; i < 16; i += 5) {
 		p = zeroed(self->rw + (i & 3), size, size);
-		p[variant->ver0 + i] = 0x01;
+		p[variant->known + i] = 0x01;
 		ret = sp_ioctl(self->fd, variant->cmd, p);
 		ASSERT_EQ(-E2BIG, ret)
 			TH_LOG("%s, size %u, byte %u of the tail set: %s",
-			       variant->name, size, variant->ver0 + i,
+			       variant->name, size, variant->known + i,
 			       sp_errname(ret));
 	}
 }
@@ -181,9 +185,9 @@ TEST_F_TIMEOUT(rules, bad_pointers, SP_TIMEOUT)
 					       cases[i].what, sp_errname(ret));
 	}
 	/* Unknown tail in the PROT_NONE page. */
-	size = variant->ver0 + 8;
-	zeroed(end - variant->ver0, size, variant->ver0);
-	ret = sp_ioctl(self->fd, variant->cmd, end - variant->ver0);
+	size = variant->known + 8;
+	zeroed(end - variant->known, size, variant->known);
+	ret = sp_ioctl(self->fd, variant->cmd, end - variant->known);
 	ASSERT_EQ(-EFAULT, ret) TH_LOG("%s with its tail unmapped: %s",
 				       variant->name, sp_errname(ret));
 }

@@ -133,10 +133,11 @@ static const struct cmd_info cmds[] = {
 	  SSLPROV_SESSION_KEYS_SIZE_VER0,
 	  { offsetof(struct sslprov_session_keys, master_key), -1 }, NONE, -1,
 	  offsetof(struct sslprov_session_keys, read_key), false },
-	{ "FINISHED", SSLPROV_IOC_FINISHED, SSLPROV_FINISHED_SIZE_VER0,
+	{ "FINISHED", SSLPROV_IOC_FINISHED, SSLPROV_FINISHED_SIZE_VER1,
 	  { offsetof(struct sslprov_finished, master_key),
 	    offsetof(struct sslprov_finished, hash) },
-	  { offsetof(struct sslprov_finished, out), -1 },
+	  { offsetof(struct sslprov_finished, out),
+	    offsetof(struct sslprov_finished, pending) },
 	  offsetof(struct sslprov_finished, out_len), -1, false },
 #endif
 #ifdef SSLPROV_IOC_ENCRYPT

@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -131,6 +132,111 @@ TEST_F_TIMEOUT(suite, hash_digest, SP_TIMEOUT)
 		TK_EXPECT_MEM(want, got, wl, what);
 	}
 	EXPECT_EQ(0, sp_free(env->fd, h));
+}
+
+/* FINISHED (VER1) with @len handshake bytes at @pending appended first. */
+static int fin_pending(int fd, uint32_t master, uint32_t hash, uint32_t flags,
+		       const void *pending, uint32_t len, void *out)
+{
+	struct sslprov_finished a = {
+		.size = SSLPROV_FINISHED_SIZE_VER1,
+		.flags = flags,
+		.master_key = master,
+		.hash = hash,
+		.out_len = TK_VERIFY_LEN,
+		.out = (uintptr_t)out,
+		.pending_len = len,
+		.pending = (uintptr_t)pending,
+	};
+
+	return sp_ioctl(fd, SSLPROV_IOC_FINISHED, &a);
+}
+
+/*
+ * FINISHED with pending bytes: they are hashed before the digest is read,
+ * and kept, so one call does what HASH_UPDATE + FINISHED did; any failure
+ * leaves the hash without them.  Checked against OpenSSL's PRF over the
+ * whole transcript after each step.
+ */
+TEST_F_TIMEOUT(suite, finished_pending, SP_TIMEOUT_LONG)
+{
+	const struct tk_env *env = &self->env;
+	uint8_t msgs[3000], want[TK_VERIFY_LEN], got[TK_VERIFY_LEN];
+	const size_t a = 1000, b = 1500;	/* then 500 that never stick */
+	struct sslprov_finished big;
+	void *ro = MAP_FAILED;
+	struct tk_hs hs;
+	uint32_t master, h;
+	int ret;
+
+	ASSERT_EQ(0, tk_hs_new(&hs, &env->rsa, variant->protocol,
+			       variant->suite, variant->protocol));
+	ASSERT_EQ(0, tk_hs_import(env->fd, env->key, &hs, &master));
+	ASSERT_EQ(0, tk_random(msgs, sizeof(msgs)));
+	ASSERT_EQ(0, sp_hash_create(env->fd, variant->protocol, variant->suite,
+				    &h));
+	ASSERT_EQ(0, sp_hash_update(env->fd, h, msgs, a));
+
+	/* A by HASH_UPDATE, B with the call: verify_data over A || B. */
+	ASSERT_EQ(0, tk_verify_data(variant->protocol, variant->suite, hs.ms,
+				    SSLPROV_CLIENT, msgs, a + b, want));
+	ret = fin_pending(env->fd, master, h, SSLPROV_CLIENT, msgs + a, b, got);
+	ASSERT_EQ(0, ret) TH_LOG("FINISHED with pending: %s", sp_errname(ret));
+	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "Finished over A || pending B");
+	/* B stayed: the plain (VER0-sized) call sees A || B too. */
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(0, tk_finished(env->fd, master, h, SSLPROV_CLIENT, got));
+	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "plain Finished after it");
+
+	/* Failures with bytes C pending: each leaves the hash at A || B. */
+	/* One read-only page, and nothing mapped after it. */
+	ro = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_EQ(0, munmap((char *)ro + 4096, 4096));
+	EXPECT_EQ(-EFAULT, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+				       msgs + a + b, 500, ro))
+		TH_LOG("a read-only output");
+	EXPECT_EQ(-EFAULT, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+				       ro, 8192, got))
+		TH_LOG("pending bytes past a mapping");
+	EXPECT_EQ(-EBADF, fin_pending(env->fd, h, h, SSLPROV_CLIENT,
+				      msgs + a + b, 500, got))
+		TH_LOG("the hash passed as the master key");
+	EXPECT_EQ(-EINVAL, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+				       msgs, SSLPROV_MAX_HASH_INPUT + 1, got))
+		TH_LOG("pending_len over SSLPROV_MAX_HASH_INPUT");
+	memset(&big, 0, sizeof(big));
+	big.size = SSLPROV_FINISHED_SIZE_VER1;
+	big.flags = SSLPROV_CLIENT;
+	big.master_key = master;
+	big.hash = h;
+	big.out_len = TK_VERIFY_LEN;
+	big.out = (uintptr_t)got;
+	big.pending_len = 500;
+	big.pending = (uintptr_t)(msgs + a + b);
+	big.__reserved2 = 1;
+	EXPECT_EQ(-EINVAL, sp_ioctl(env->fd, SSLPROV_IOC_FINISHED, &big))
+		TH_LOG("__reserved2 set");
+	/* A caller that knows only VER0 cannot pass pending bytes. */
+	big.__reserved2 = 0;
+	big.size = SSLPROV_FINISHED_SIZE_VER0;
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(0, sp_ioctl(env->fd, SSLPROV_IOC_FINISHED, &big));
+	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "a VER0 call ignores what follows it");
+
+	memset(got, 0, sizeof(got));
+	ASSERT_EQ(0, tk_finished(env->fd, master, h, SSLPROV_CLIENT, got));
+	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "no failed call left its bytes");
+	/* And the running hash still takes the rest, as the server's. */
+	ASSERT_EQ(0, tk_verify_data(variant->protocol, variant->suite, hs.ms,
+				    SSLPROV_SERVER, msgs, sizeof(msgs), want));
+	ASSERT_EQ(0, fin_pending(env->fd, master, h, SSLPROV_SERVER,
+				 msgs + a + b, sizeof(msgs) - a - b, got));
+	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "server Finished over all of it");
+
+	munmap(ro, 4096);
+	EXPECT_EQ(0, sp_free(env->fd, h));
+	EXPECT_EQ(0, sp_free(env->fd, master));
 }
 
 /*

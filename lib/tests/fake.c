@@ -44,6 +44,9 @@ static struct {
 	uint64_t hashed;
 	uint32_t max_update;
 	unsigned long updates;
+	unsigned long finished;		/* FINISHED calls answered */
+	uint64_t finished_pending;	/* bytes they took as @pending */
+	int finished_ver0;		/* answer FINISHED as a VER0 module */
 	struct fake_file files[FAKE_MAX_FDS];
 } fake = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -147,6 +150,33 @@ static int do_hash_digest(struct fake_file *f, struct sslprov_hash_digest *arg)
 	return 0;
 }
 
+/*
+ * FINISHED: any live handle serves as the master key (the fake has no key
+ * objects).  A VER0 module refuses a nonzero tail with E2BIG, as the size
+ * rules make the real one do.
+ */
+static int do_finished(struct fake_file *f, struct sslprov_finished *arg)
+{
+	if (arg->size != SSLPROV_FINISHED_SIZE_VER1) {
+		fake.bad_sizes++;
+		return -EINVAL;
+	}
+	if (fake.finished_ver0 && (arg->pending_len || arg->pending))
+		return -E2BIG;
+	if (arg->__reserved || arg->__reserved2 || arg->out_len != 12)
+		return -EINVAL;
+	if (!arg->hash || arg->hash >= FAKE_ID_SPACE || !f->used[arg->hash] ||
+	    !arg->master_key || arg->master_key >= FAKE_ID_SPACE ||
+	    !f->used[arg->master_key])
+		return -EBADF;
+	if (arg->pending_len && !arg->pending)
+		return -EFAULT;
+	memset((void *)(uintptr_t)arg->out, 0xf1, 12);
+	fake.finished++;
+	fake.finished_pending += arg->pending_len;
+	return 0;
+}
+
 static int fake_dispatch(int fd, unsigned long request, void *arg)
 {
 	struct fake_file *f = &fake.files[fd];
@@ -177,6 +207,8 @@ static int fake_dispatch(int fd, unsigned long request, void *arg)
 	case SSLPROV_IOC_HASH_DIGEST:
 		ret = check_header(arg, sizeof(struct sslprov_hash_digest));
 		return ret ? ret : do_hash_digest(f, arg);
+	case SSLPROV_IOC_FINISHED:
+		return do_finished(f, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -287,3 +319,12 @@ FAKE_GETTER(unsigned long, fake_closes, closes)
 FAKE_GETTER(unsigned long, fake_bad_sizes, bad_sizes)
 FAKE_GETTER(uint64_t, fake_hashed_bytes, hashed)
 FAKE_GETTER(uint32_t, fake_max_update, max_update)
+FAKE_GETTER(unsigned long, fake_finished, finished)
+FAKE_GETTER(uint64_t, fake_finished_pending, finished_pending)
+
+void fake_set_finished_ver0(int on)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.finished_ver0 = on;
+	pthread_mutex_unlock(&fake.lock);
+}

@@ -28,6 +28,9 @@ uint64_t fake_hashed_bytes(void);	/* bytes fed to HASH_UPDATE */
 uint32_t fake_max_update(void);		/* largest single HASH_UPDATE */
 unsigned long fake_updates(void);	/* HASH_UPDATE calls answered */
 void fake_reset_max_update(void);
+unsigned long fake_finished(void);	/* FINISHED calls answered */
+uint64_t fake_finished_pending(void);	/* bytes FINISHED took as pending */
+void fake_set_finished_ver0(int on);	/* FINISHED as a VER0 module */
 
 #define FAKE_MAX_OBJECTS 64
 

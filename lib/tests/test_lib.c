@@ -575,6 +575,71 @@ static void test_fake_errno_map(void)
 }
 
 /*
+ * SslComputeFinishedHash passes the waiting messages in the FINISHED call
+ * itself: one ioctl, no HASH_UPDATE; a failed call keeps them waiting;
+ * a module without FINISHED VER1 (E2BIG) gets them by HASH_UPDATE first.
+ */
+static void test_fake_finished_pending(void)
+{
+	enum { MSG = 512 };
+	NCRYPT_PROV_HANDLE p = open_ok();
+	NCRYPT_HASH_HANDLE h = 0, m = 0;
+	unsigned long calls, updates, fin;
+	static BYTE msg[MSG];
+	uint64_t hashed, pend;
+	BYTE vd[12];
+	unsigned int i;
+
+	/* A second hash stands in for the master key (the fake has none). */
+	SslCreateHandshakeHash(p, &h, TLS1_2_PROTOCOL_VERSION, 0xC02F, 0);
+	SslCreateHandshakeHash(p, &m, TLS1_2_PROTOCOL_VERSION, 0xC02F, 0);
+	for (i = 0; i < 8; i++)
+		SslHashHandshake(p, h, msg, MSG, 0);
+	calls = fake_ioctls();
+	updates = fake_updates();
+	fin = fake_finished();
+	pend = fake_finished_pending();
+	CHECK_STATUS(SslComputeFinishedHash(p, m, h, vd, sizeof(vd), NCRYPT_SSL_CLIENT_FLAG),
+		     ERROR_SUCCESS, "finished pending: Finished");
+	CHECK(fake_ioctls() == calls + 1 && fake_updates() == updates &&
+	      fake_finished() == fin + 1 && fake_finished_pending() == pend + 8 * MSG,
+	      "finished pending: one FINISHED carried the 8 messages, no HASH_UPDATE");
+	CHECK(vd[0] == 0xf1 && vd[11] == 0xf1, "finished pending: the kernel's verify_data");
+	CHECK_STATUS(SslComputeFinishedHash(p, m, h, vd, sizeof(vd), NCRYPT_SSL_SERVER_FLAG),
+		     ERROR_SUCCESS, "finished pending: again");
+	CHECK(fake_finished_pending() == pend + 8 * MSG,
+	      "finished pending: ... with nothing left to pass");
+
+	/* A failed FINISHED: the bytes wait for the next read. */
+	SslHashHandshake(p, h, msg, 100, 0);
+	pend = fake_finished_pending();
+	fake_inject(EIO);
+	CHECK_STATUS(SslComputeFinishedHash(p, m, h, vd, sizeof(vd), NCRYPT_SSL_CLIENT_FLAG),
+		     NTE_INTERNAL_ERROR, "finished pending: a failed Finished");
+	CHECK_STATUS(SslComputeFinishedHash(p, m, h, vd, sizeof(vd), NCRYPT_SSL_CLIENT_FLAG),
+		     ERROR_SUCCESS, "finished pending: the next one");
+	CHECK(fake_finished_pending() == pend + 100,
+	      "finished pending: ... passed the 100 bytes the failed one kept");
+
+	/* A VER0 module: HASH_UPDATE, then the plain call. */
+	fake_set_finished_ver0(1);
+	SslHashHandshake(p, h, msg, 300, 0);
+	hashed = fake_hashed_bytes();
+	updates = fake_updates();
+	fin = fake_finished();
+	CHECK_STATUS(SslComputeFinishedHash(p, m, h, vd, sizeof(vd), NCRYPT_SSL_CLIENT_FLAG),
+		     ERROR_SUCCESS, "finished pending: Finished on a VER0 module");
+	CHECK(fake_updates() == updates + 1 && fake_hashed_bytes() == hashed + 300 &&
+	      fake_finished() == fin + 1,
+	      "finished pending: ... the 300 bytes went by HASH_UPDATE, once");
+	fake_set_finished_ver0(0);
+
+	SslFreeObject(h, 0);
+	SslFreeObject(m, 0);
+	SslFreeObject(p, 0);
+}
+
+/*
  * The messages of one handshake wait in the library and reach the kernel
  * in one update when the hash is read, in pieces of at most 16 KiB when
  * they are more, and never when the hash is freed unread.
@@ -789,6 +854,7 @@ static void test_fake(void)
 	test_fake_lifetime();
 	test_fake_errno_map();
 	test_fake_transcript();
+	test_fake_finished_pending();
 	test_fake_fork();
 	test_fake_object_limit();
 	test_fake_many();

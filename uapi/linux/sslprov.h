@@ -361,6 +361,16 @@ struct sslprov_session_keys {
  * @out_len: must be 12.
  * @__reserved: must be 0.
  * @out: user pointer receiving @out_len bytes.
+ * @pending_len: (VER1) bytes at @pending, at most SSLPROV_MAX_HASH_INPUT;
+ *	0 for none.
+ * @__reserved2: (VER1) must be 0.
+ * @pending: (VER1) user pointer to handshake bytes appended to @hash
+ *	first, as by SSLPROV_IOC_HASH_UPDATE, so that a caller holding back
+ *	messages needs no separate update.  All or nothing: on any error the
+ *	hash is as it was, none of @pending in it.
+ *
+ * A module that predates VER1 refuses a nonzero @pending_len with -E2BIG
+ * (the size rules); the caller then sends the bytes with HASH_UPDATE.
  */
 struct sslprov_finished {
 	__u32 size;
@@ -370,9 +380,13 @@ struct sslprov_finished {
 	__u32 out_len;
 	__u32 __reserved;
 	__u64 out;
+	__u32 pending_len;
+	__u32 __reserved2;
+	__u64 pending;
 };
 
 #define SSLPROV_FINISHED_SIZE_VER0	32
+#define SSLPROV_FINISHED_SIZE_VER1	48
 
 /**
  * struct sslprov_record - SSLPROV_IOC_ENCRYPT / SSLPROV_IOC_DECRYPT: one
