@@ -131,8 +131,11 @@ static TK_UNUSED int tk_master_import(int fd, struct sslprov_master_import *a,
 	return ret;
 }
 
-static TK_UNUSED int tk_finished(int fd, uint32_t master, uint32_t hash,
-				 uint32_t flags, uint8_t out[TK_VERIFY_LEN])
+/* FINISHED, with @len handshake bytes at @pending appended first (VER1). */
+static TK_UNUSED int tk_finished_pending(int fd, uint32_t master,
+					 uint32_t hash, uint32_t flags,
+					 const void *pending, uint32_t len,
+					 void *out)
 {
 	struct sslprov_finished a = {
 		.size = sizeof(a),
@@ -141,9 +144,17 @@ static TK_UNUSED int tk_finished(int fd, uint32_t master, uint32_t hash,
 		.hash = hash,
 		.out_len = TK_VERIFY_LEN,
 		.out = (uintptr_t)out,
+		.pending_len = len,
+		.pending = (uintptr_t)pending,
 	};
 
 	return sp_ioctl(fd, SSLPROV_IOC_FINISHED, &a);
+}
+
+static TK_UNUSED int tk_finished(int fd, uint32_t master, uint32_t hash,
+				 uint32_t flags, uint8_t out[TK_VERIFY_LEN])
+{
+	return tk_finished_pending(fd, master, hash, flags, NULL, 0, out);
 }
 
 static TK_UNUSED int tk_hash_digest(int fd, uint32_t hash, uint8_t *out,

@@ -134,24 +134,6 @@ TEST_F_TIMEOUT(suite, hash_digest, SP_TIMEOUT)
 	EXPECT_EQ(0, sp_free(env->fd, h));
 }
 
-/* FINISHED (VER1) with @len handshake bytes at @pending appended first. */
-static int fin_pending(int fd, uint32_t master, uint32_t hash, uint32_t flags,
-		       const void *pending, uint32_t len, void *out)
-{
-	struct sslprov_finished a = {
-		.size = SSLPROV_FINISHED_SIZE_VER1,
-		.flags = flags,
-		.master_key = master,
-		.hash = hash,
-		.out_len = TK_VERIFY_LEN,
-		.out = (uintptr_t)out,
-		.pending_len = len,
-		.pending = (uintptr_t)pending,
-	};
-
-	return sp_ioctl(fd, SSLPROV_IOC_FINISHED, &a);
-}
-
 /*
  * FINISHED with pending bytes: they are hashed before the digest is read,
  * and kept, so one call does what HASH_UPDATE + FINISHED did; any failure
@@ -180,10 +162,11 @@ TEST_F_TIMEOUT(suite, finished_pending, SP_TIMEOUT_LONG)
 	/* A by HASH_UPDATE, B with the call: verify_data over A || B. */
 	ASSERT_EQ(0, tk_verify_data(variant->protocol, variant->suite, hs.ms,
 				    SSLPROV_CLIENT, msgs, a + b, want));
-	ret = fin_pending(env->fd, master, h, SSLPROV_CLIENT, msgs + a, b, got);
+	ret = tk_finished_pending(env->fd, master, h, SSLPROV_CLIENT, msgs + a,
+				  b, got);
 	ASSERT_EQ(0, ret) TH_LOG("FINISHED with pending: %s", sp_errname(ret));
 	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "Finished over A || pending B");
-	/* B stayed: the plain (VER0-sized) call sees A || B too. */
+	/* B stayed: a call without pending bytes sees A || B too. */
 	memset(got, 0, sizeof(got));
 	ASSERT_EQ(0, tk_finished(env->fd, master, h, SSLPROV_CLIENT, got));
 	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "plain Finished after it");
@@ -193,16 +176,16 @@ TEST_F_TIMEOUT(suite, finished_pending, SP_TIMEOUT_LONG)
 	ro = mmap(NULL, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro);
 	ASSERT_EQ(0, munmap((char *)ro + 4096, 4096));
-	EXPECT_EQ(-EFAULT, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+	EXPECT_EQ(-EFAULT, tk_finished_pending(env->fd, master, h, SSLPROV_CLIENT,
 				       msgs + a + b, 500, ro))
 		TH_LOG("a read-only output");
-	EXPECT_EQ(-EFAULT, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+	EXPECT_EQ(-EFAULT, tk_finished_pending(env->fd, master, h, SSLPROV_CLIENT,
 				       ro, 8192, got))
 		TH_LOG("pending bytes past a mapping");
-	EXPECT_EQ(-EBADF, fin_pending(env->fd, h, h, SSLPROV_CLIENT,
+	EXPECT_EQ(-EBADF, tk_finished_pending(env->fd, h, h, SSLPROV_CLIENT,
 				      msgs + a + b, 500, got))
 		TH_LOG("the hash passed as the master key");
-	EXPECT_EQ(-EINVAL, fin_pending(env->fd, master, h, SSLPROV_CLIENT,
+	EXPECT_EQ(-EINVAL, tk_finished_pending(env->fd, master, h, SSLPROV_CLIENT,
 				       msgs, SSLPROV_MAX_HASH_INPUT + 1, got))
 		TH_LOG("pending_len over SSLPROV_MAX_HASH_INPUT");
 	memset(&big, 0, sizeof(big));
@@ -230,7 +213,7 @@ TEST_F_TIMEOUT(suite, finished_pending, SP_TIMEOUT_LONG)
 	/* And the running hash still takes the rest, as the server's. */
 	ASSERT_EQ(0, tk_verify_data(variant->protocol, variant->suite, hs.ms,
 				    SSLPROV_SERVER, msgs, sizeof(msgs), want));
-	ASSERT_EQ(0, fin_pending(env->fd, master, h, SSLPROV_SERVER,
+	ASSERT_EQ(0, tk_finished_pending(env->fd, master, h, SSLPROV_SERVER,
 				 msgs + a + b, sizeof(msgs) - a - b, got));
 	TK_EXPECT_MEM(want, got, TK_VERIFY_LEN, "server Finished over all of it");
 
