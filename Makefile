@@ -62,21 +62,24 @@ demo:
 	scripts/demo
 
 # build/bin/sslprov-bench; "make bench" runs it in the test VM and writes
-# build/bench/results.json and build/bench/bench.png.
+# build/bench/results.json and build/bench/bench.png.  PTI=1 boots the
+# guest with page-table isolation (a Meltdown-affected CPU's kernel).
 KERNEL ?= 6.1
+PTI ?= 0
+BENCH_FLAGS = --kernel $(KERNEL) $(if $(filter 1,$(PTI)),--pti)
 bench-build: lib
 	$(MAKE) -C bench
 
 bench:
 	scripts/setup
-	scripts/bench --kernel $(KERNEL)
+	scripts/bench $(BENCH_FLAGS)
 
 # perf profile of sslprov's side of some bench sections, in the VM:
 # make bench-profile SECTIONS=session-keys,records
 SECTIONS ?= import,session-keys,finished,records
 bench-profile:
 	scripts/setup
-	scripts/bench --kernel $(KERNEL) --profile $(SECTIONS)
+	scripts/bench $(BENCH_FLAGS) --profile $(SECTIONS)
 
 # checkpatch.pl and the kselftest harness come from Debian's linux-source
 # package; they are extracted into build/, never committed.

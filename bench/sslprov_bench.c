@@ -2240,12 +2240,32 @@ static void json_stat(FILE *f, const char *k, const struct stat3 *s)
 		s->med, s->lo, s->hi);
 }
 
+/*
+ * The guest kernel's Meltdown state: with PTI every system call switches
+ * page tables twice, which is what separates the two configurations
+ * scripts/bench can boot (README, Performance).
+ */
+static char meltdown[128] = "?";
+
+static void read_meltdown(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/vulnerabilities/meltdown", "r");
+
+	if (!f)
+		return;
+	if (fgets(meltdown, sizeof(meltdown), f))
+		meltdown[strcspn(meltdown, "\n")] = 0;
+	fclose(f);
+}
+
 static void print_json(FILE *f, const char *kernel)
 {
 	int i;
 
 	fprintf(f, "{\n  \"kernel\": ");
 	json_str(f, kernel);
+	fprintf(f, ",\n  \"meltdown\": ");
+	json_str(f, meltdown);
 	fprintf(f, ",\n  \"openssl\": ");
 	json_str(f, OpenSSL_version(OPENSSL_VERSION_STRING));
 	fprintf(f, ",\n  \"mode\": \"%s\",\n  \"repetitions\": %d,\n  \"rsa_method\": ",
@@ -2391,6 +2411,9 @@ int main(int argc, char **argv)
 			kernel[strcspn(kernel, "\n")] = 0;
 		fclose(f);
 	}
+	read_meltdown();
+	snprintf(env_notes[nenv++], sizeof(env_notes[0]),
+		 "kernel's Meltdown state: %s", meltdown);
 	prf_kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
 	if (!prf_kdf)
 		die("no TLS1-PRF in OpenSSL");

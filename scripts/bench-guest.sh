@@ -19,6 +19,7 @@ echo "guest: kernel $(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs," \
 echo "guest: kernel command line: $(cat /proc/cmdline)"
 rz=$(cat /sys/kernel/slab/kmalloc-64/red_zone 2>/dev/null || echo '?')
 echo "guest: slab red zones (slub_debug): $rz; init_on_free: $(grep -o 'init_on_free=[01]' /proc/cmdline | tail -n 1)"
+echo "guest: Meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown 2>/dev/null || echo '?')"
 echo "guest: sslprov max_objects: $(cat /sys/module/sslprov/parameters/max_objects)"
 echo
 
