@@ -5,7 +5,7 @@
 #   make                 module (for KDIR), library, tools, example, selftests
 #   make demo            a real TLS 1.2 server on the provider, in a VM
 #   make check           install what is missing, lint, test on both kernels
-#   make bench           the benchmark in a VM (KERNEL=6.1, or KERNEL=6.12)
+#   make bench           the benchmark in a VM (KERNEL=6.1 or 6.12; PTI=1)
 #   make bench-profile   perf profile of bench sections in the VM (SECTIONS=...)
 #   make fuzz            libFuzzer targets on the host, long ioctl fuzz and the
 #                        constant-time test in a VM (FUZZ_TIME=seconds, default 600)
