@@ -6,6 +6,8 @@
 # sections under perf record, system-wide, with the cpu-clock software event
 # (QEMU TCG has no PMU), then prints perf report: where the time goes, by
 # symbol (kernel and user), with the calling chains of the hottest ones.
+# The handshakes section profiles the example server under s_time (no
+# s_server beside it): the split by process shows the server's share.
 #
 #   bench-profile-guest.sh SECTION[,SECTION...]
 #
@@ -26,20 +28,28 @@ rc=$?
 sed 's/^/bench: /' /tmp/bench.out | grep -v '^bench: |' | head -n 20
 [ "$rc" -eq 0 ] || { echo "profile: sslprov-bench or perf failed ($rc)"; exit "$rc"; }
 
+# The handshake section's sslprov side is the example server, a process of
+# its own (its comm is cut to 15 characters); s_time, the client, is openssl.
+COMMS=sslprov-bench,sslprov-tls12-s
+
+echo
+echo "=== CPU time by process (all CPUs; s_time, the TLS client, is openssl) ==="
+./perf report -i /tmp/perf.data --no-children --sort comm -g none \
+	--percent-limit 0.5 --stdio 2>/dev/null | grep -v '^$'
 echo
 echo "=== where the time goes, by symbol (self time, all CPUs) ==="
-./perf report -i /tmp/perf.data --no-children --comm sslprov-bench --sort dso,sym -g none \
+./perf report -i /tmp/perf.data --no-children --comm "$COMMS" --sort dso,sym -g none \
 	--percent-limit 0.7 --stdio 2>/dev/null | grep -v '^$'
 echo
-echo "=== the same, by module / library ==="
-./perf report -i /tmp/perf.data --no-children --comm sslprov-bench --sort dso -g none \
+echo "=== the same, by process and module / library ==="
+./perf report -i /tmp/perf.data --no-children --comm "$COMMS" --sort comm,dso -g none \
 	--percent-limit 0.5 --stdio 2>/dev/null | grep -v '^$'
 echo
 echo "=== inclusive time (self and callees) in sslprov-bench, kernel and user ==="
-./perf report -i /tmp/perf.data --children --comm sslprov-bench --sort sym \
+./perf report -i /tmp/perf.data --children --comm "$COMMS" --sort sym \
 	-g none --percent-limit 0.4 --stdio 2>/dev/null | grep -v '^$'
 echo
 echo "=== callers of the hottest kernel functions (self time) ==="
-./perf report -i /tmp/perf.data --no-children --comm sslprov-bench --sort sym \
+./perf report -i /tmp/perf.data --no-children --comm "$COMMS" --sort sym \
 	-g caller,2,callee,function,percent --percent-limit 1.5 --stdio 2>/dev/null |
 	grep -v '^$' | head -n 200
