@@ -45,7 +45,7 @@ echo "=== the same, by process and module / library ==="
 ./perf report -i /tmp/perf.data --no-children --comm "$COMMS" --sort comm,dso -g none \
 	--percent-limit 0.5 --stdio 2>/dev/null | grep -v '^$'
 echo
-echo "=== inclusive time (self and callees) in sslprov-bench, kernel and user ==="
+echo "=== inclusive time (self and callees) in sslprov-bench and the example server, kernel and user ==="
 ./perf report -i /tmp/perf.data --children --comm "$COMMS" --sort sym \
 	-g none --percent-limit 0.4 --stdio 2>/dev/null | grep -v '^$'
 echo
